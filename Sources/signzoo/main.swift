@@ -1,0 +1,2 @@
+import SignZooCLI
+SignZooCLI.main()
