@@ -1,6 +1,6 @@
 import Testing
 import SignTensor
-@testable import SignNN
+import SignNN
 
 final class TwoLayer: Module {
     let firstLayer: Linear
