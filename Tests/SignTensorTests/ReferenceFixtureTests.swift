@@ -1,0 +1,53 @@
+import Testing
+import SignTensor
+import SignNN
+import SignTestSupport
+
+/// Compares every op with PyTorch (float64 reference, converters/python/gen_fixtures.py):
+/// forward max |Δ| ≤ 1e-4, gradients max relative error ≤ 1e-3.
+@Suite("Ops against PyTorch fixtures")
+struct ReferenceFixtureTests {
+    typealias Op = ([Tensor], [String: Tensor]) throws -> Tensor
+
+    static let cases: [(String, Op)] = [
+        ("add_broadcast", { x, _ in try x[0] + x[1] }),
+        ("sub_broadcast", { x, _ in try x[0] - x[1] }),
+        ("mul_broadcast", { x, _ in try x[0] * x[1] }),
+        ("div_broadcast", { x, _ in try x[0] / x[1] }),
+        ("exp", { x, _ in x[0].exp() }),
+        ("log", { x, _ in x[0].log() }),
+        ("sqrt", { x, _ in x[0].sqrt() }),
+        ("rsqrt", { x, _ in x[0].rsqrt() }),
+        ("tanh", { x, _ in x[0].tanh() }),
+        ("erf", { x, _ in x[0].erf() }),
+        ("sigmoid", { x, _ in x[0].sigmoid() }),
+        ("relu", { x, _ in x[0].relu() }),
+        ("gelu", { x, _ in x[0].gelu() }),
+        ("pow", { x, _ in x[0].pow(2.5) }),
+        ("sum_axes_0_2", { x, _ in try x[0].sum(axes: [0, 2]) }),
+        ("mean_axis_1_keepdims", { x, _ in try x[0].mean(axes: [1], keepDims: true) }),
+        ("max_axis_2", { x, _ in try x[0].max(axis: 2) }),
+        ("matmul_batched", { x, _ in try x[0].matmul(x[1]) }),
+        ("matmul_transposed_both", { x, _ in try x[0].matmul(x[1], transposeSelf: true, transposeOther: true) }),
+        ("linear", { x, _ in try x[0].linear(weight: x[1], bias: x[2]) }),
+        ("permute_0_2_3_1", { x, _ in try x[0].permuted([0, 2, 3, 1]) }),
+    ]
+
+    @Test(arguments: cases.map(\.0))
+    func matchesPyTorch(name: String) throws {
+        let f = Self.cases.first { $0.0 == name }!.1
+        let fx = try referenceFixture("ops/\(name).safetensors")
+        var inputs: [Tensor] = []
+        while let t = fx["x\(inputs.count)"] { inputs.append(t); t.requiresGrad = fx["grad\(inputs.count - 1)"] != nil }
+        let out = try f(inputs, fx)
+        let forward = maxAbsDiff(out, fx["out"]!)
+        #expect(forward <= 1e-4, "\(name) forward max |Δ| = \(forward)")
+        try out.backward(seed: fx["gout"]!)
+        for (i, x) in inputs.enumerated() {
+            guard let expected = fx["grad\(i)"] else { continue }
+            let got = try #require(x.grad, "\(name): no gradient for input \(i)")
+            let rel = maxRelDiff(got, expected)
+            #expect(rel <= 1e-3, "\(name) grad\(i) max rel error = \(rel)")
+        }
+    }
+}
