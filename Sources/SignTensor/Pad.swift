@@ -10,7 +10,7 @@ extension Tensor {
             throw TensorError("pad", "\(pads.count) (before, after) pairs for shape \(fmt(shape)) of rank \(rank)")
         }
         guard pads.allSatisfy({ $0.before >= 0 && $0.after >= 0 }) else {
-            throw TensorError("pad", "negative padding \(pads.map { "(\($0.before), \($0.after))" }) for shape \(fmt(shape))")
+            throw TensorError("pad", "negative padding \(pads.map { "(\($0.before), \($0.after))" }.joined(separator: ", ")) for shape \(fmt(shape))")
         }
         let lead = rank - pads.count
         let before = [Int](repeating: 0, count: lead) + pads.map(\.before)
