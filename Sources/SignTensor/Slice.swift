@@ -7,7 +7,8 @@ extension Tensor {
     /// A copy of the elements `start ..< end` (every `step`-th) along `axis`.
     ///
     /// Negative `axis`, `start` and `end` count from the end (−1 is the last). After that
-    /// `0 ≤ start ≤ end ≤ n` must hold (no silent clamping) and `step ≥ 1`.
+    /// `0 ≤ start ≤ end ≤ n` must hold (no silent clamping) and `step ≥ 1`. The full range with
+    /// step 1 returns `self` (tensors are immutable, so no copy is needed).
     public func slice(axis: Int, start: Int, end: Int, step: Int = 1) throws -> Tensor {
         let a = try resolveAxis(axis, op: "slice")
         let (outer, n, inner) = splitAround(a)

@@ -8,7 +8,9 @@ import SignTensor
 ///   z[n, t, v, k, :] = W_k · x[n, t, v, :]                     (one GEMM over all N·T·V rows)
 ///   y[n, t, w, :]    = Σ_k Σ_v Â[k, v, w] · z[n, t, v, k, :] + b
 /// The aggregation is one matrix P [V, V·K], P[w, v·K + k] = Â[k, v, w], applied to every (n, t) slice
-/// of z viewed as [V·K, Cout]. Backward follows from linear, matmul, permute and mul (dE = Σ dÂ ⊙ A).
+/// of z viewed as [V·K, Cout]. Â[k, v, w] weights the message from node v to node w; `Graph.adjacency`
+/// normalizes so that Σ_k Σ_v A[k, v, w] = 1 (an average over w's neighbourhood), and any [K, V, V]
+/// the caller normalizes the same way works. Backward follows from linear, matmul, permute and mul (dE = Σ dÂ ⊙ A).
 ///
 /// From an ST-GCN checkpoint: `gcn.conv.weight` [K·Cout, Cin, 1, 1] reshapes to `weight`; ST-GCN's
 /// per-partition bias c_k [K·Cout] enters as Σ_k c_k·Σ_v Â[k, v, w], which equals this layer's `bias`
