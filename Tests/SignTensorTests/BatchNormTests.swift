@@ -1,0 +1,51 @@
+import Testing
+import SignTensor
+import SignTestSupport
+
+@Suite("batchNorm op")
+struct BatchNormOpTests {
+    @Test(arguments: [[4, 3, 5], [6, 3]])
+    func trainingGradients(_ shape: [Int]) throws {
+        let r = try gradCheck([rand(shape, seed: 41), rand([3], seed: 42), rand([3], seed: 43)]) {
+            try $0[0].batchNorm(weight: $0[1], bias: $0[2], runningMean: nil, runningVar: nil, training: true)
+        }
+        #expect(r.passed, "batchNorm train \(shape): \(r)")
+    }
+
+    @Test func evalGradientsAndValues() throws {
+        let rm = try Tensor(shape: [2], data: [0.5, -1]), rv = try Tensor(shape: [2], data: [4, 0.25])
+        let r = try gradCheck([rand([3, 2, 4], seed: 44), rand([2], seed: 45), rand([2], seed: 46)]) {
+            try $0[0].batchNorm(weight: $0[1], bias: $0[2], runningMean: rm, runningVar: rv, training: false)
+        }
+        #expect(r.passed, "batchNorm eval: \(r)")
+        // eps = 0 makes the hand computation exact: (x − μ)/σ.
+        let x = try Tensor(shape: [1, 2], data: [2.5, 0])
+        let y = try x.batchNorm(weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: false, eps: 0)
+        #expect(y.toArray() == [1, 2])
+    }
+
+    @Test func trainingNormalizesAndUpdatesRunningStats() throws {
+        // Channel values 1, 3 (mean 2, biased var 1, unbiased 2): normalized to −1, 1 (eps = 0).
+        let x = try Tensor(shape: [2, 1], data: [1, 3])
+        let rm = Tensor.zeros([1]), rv = Tensor.ones([1])
+        let y = try x.batchNorm(weight: nil, bias: nil, runningMean: rm, runningVar: rv, training: true, momentum: 0.5, eps: 0)
+        #expect(y.toArray() == [-1, 1])
+        #expect(rm.toArray() == [1] && rv.toArray() == [1.5])
+    }
+
+    @Test func badInput() {
+        let x = Tensor.zeros([4, 3, 5])
+        #expect(throws: TensorError("batchNorm", "input must be [B, C] or [B, C, T], got [5]")) {
+            try Tensor.zeros([5]).batchNorm(weight: nil, bias: nil, runningMean: nil, runningVar: nil, training: true)
+        }
+        #expect(throws: TensorError("batchNorm", "weight [4] must be [3] for input [4, 3, 5]")) {
+            try x.batchNorm(weight: Tensor.ones([4]), bias: nil, runningMean: nil, runningVar: nil, training: true)
+        }
+        #expect(throws: TensorError("batchNorm", "needs more than one value per channel in training, input [1, 3]")) {
+            try Tensor.zeros([1, 3]).batchNorm(weight: nil, bias: nil, runningMean: nil, runningVar: nil, training: true)
+        }
+        #expect(throws: TensorError("batchNorm", "eval mode needs running statistics")) {
+            try x.batchNorm(weight: nil, bias: nil, runningMean: nil, runningVar: nil, training: false)
+        }
+    }
+}
