@@ -31,6 +31,18 @@ struct ReferenceFixtureTests {
         ("matmul_transposed_both", { x, _ in try x[0].matmul(x[1], transposeSelf: true, transposeOther: true) }),
         ("linear", { x, _ in try x[0].linear(weight: x[1], bias: x[2]) }),
         ("permute_0_2_3_1", { x, _ in try x[0].permuted([0, 2, 3, 1]) }),
+        ("slice_axis1_1_5_2", { x, _ in try x[0].slice(axis: 1, start: 1, end: 5, step: 2) }),
+        ("concat_axis1", { x, _ in try Tensor.concat(x, axis: 1) }),
+        ("stack_axis1", { x, _ in try Tensor.stack(x, axis: 1) }),
+        ("pad_last2_1_2_0_3", { x, _ in try x[0].padded([(1, 2), (0, 3)], value: 0.5) }),
+        ("gather_axis1", { x, f in try x[0].gather(axis: 1, indices: try IndexTensor(shape: f["idx"]!.shape, values: ints(f["idx"]!))) }),
+        ("index_select_axis0", { x, f in try x[0].indexSelect(axis: 0, indices: ints(f["idx"]!)) }),
+        ("masked_fill", { x, f in try x[0].maskedFill(f["mask"]!, value: -7) }),
+        ("where", { x, f in try Tensor.where(f["mask"]!, x[0], x[1]) }),
+        ("embedding", { x, f in try Tensor.embedding(x[0], ids: try IndexTensor(shape: f["idx"]!.shape, values: ints(f["idx"]!))) }),
+        ("conv1d_s2_p1", { x, _ in try x[0].conv1d(weight: x[1], bias: x[2], stride: 2, padding: 1) }),
+        ("conv1d_d2_p2", { x, _ in try x[0].conv1d(weight: x[1], bias: x[2], padding: 2, dilation: 2) }),
+        ("max_pool1d_k2", { x, _ in try x[0].maxPool1d(kernel: 2, stride: 2) }),
     ]
 
     @Test(arguments: cases.map(\.0))

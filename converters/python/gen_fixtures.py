@@ -183,6 +183,40 @@ def layers():
     layer_fixture("layers/transformer_decoder_pre_ln_gelu.safetensors", dec, [randn(B, 4, D), randn(B, S, D)],
                   lambda m, x, mem: m(x, mem, tgt_mask=causal, memory_key_padding_mask=pad), key_mask=km)
 
+def graph_block():
+    """ST-GCN style block: y = ReLU(Σ_k Σ_v (A ⊙ E)[k, v, w] · W_k x[n, t, v] + b), channels last.
+
+    Written with torch.einsum independently of the Swift layer (which uses one GEMM + an
+    aggregation matmul); E (edge importance) and W, b are learnable.
+    """
+    N, T, V, K, Cin, Cout = 2, 3, 5, 3, 4, 6
+    a = np.abs(randn(K, V, V)); a = a / a.sum(axis=(0, 1), keepdims=True)   # Σ_k Σ_v A[k, v, w] = 1
+    x = torch.tensor(randn(N, T, V, Cin).astype(np.float64), requires_grad=True)
+    w = torch.tensor(randn(K * Cout, Cin, scale=0.5).astype(np.float64), requires_grad=True)
+    b = torch.tensor(randn(Cout).astype(np.float64), requires_grad=True)
+    e = torch.tensor((1 + 0.3 * rng.standard_normal((K, V, V))).astype(np.float32).astype(np.float64), requires_grad=True)
+    z = torch.einsum("ntvc,kdc->ntvkd", x, w.reshape(K, Cout, Cin))
+    y = torch.relu(torch.einsum("kvw,ntvkd->ntwd", torch.tensor(a.astype(np.float64)) * e, z) + b)
+    gout = randn(*y.shape)
+    (y * torch.tensor(gout.astype(np.float64))).sum().backward()
+    save("layers/graph_conv_block.safetensors", {
+        "x0": f32(x), "adjacency": a, "p.weight": f32(w), "p.bias": f32(b), "p.edge_importance": f32(e),
+        "gout": gout, "out": f32(y), "grad.x0": f32(x.grad), "grad.p.weight": f32(w.grad),
+        "grad.p.bias": f32(b.grad), "grad.p.edge_importance": f32(e.grad)})
+
+def batch_norm():
+    """BatchNorm1d in training mode on [B, C, T]: output, gradients and the updated running stats."""
+    bn = torch.nn.BatchNorm1d(4)
+    fill_params(bn, 11)
+    x = torch.tensor(randn(3, 4, 5, scale=2).astype(np.float64) + 1, requires_grad=True)
+    y = bn(x)
+    gout = randn(*y.shape)
+    (y * torch.tensor(gout.astype(np.float64))).sum().backward()
+    save("layers/batch_norm_1d_train.safetensors", {
+        "x0": f32(x), "p.weight": f32(bn.weight), "p.bias": f32(bn.bias), "gout": gout, "out": f32(y),
+        "grad.x0": f32(x.grad), "grad.p.weight": f32(bn.weight.grad), "grad.p.bias": f32(bn.bias.grad),
+        "running_mean": f32(bn.running_mean), "running_var": f32(bn.running_var)})
+
 def adamw():
     """AdamW, 3 steps, decay on the matrix, none on the bias (lr 0.1 so the steps are visible)."""
     w0, b0 = randn(2, 3), randn(3)
@@ -200,6 +234,6 @@ def adamw():
     save("optim/adamw_3_steps.safetensors", d)
 
 if __name__ == "__main__":
-    which = sys.argv[1:] or ["ops", "layers", "adamw"]
+    which = sys.argv[1:] or ["ops", "layers", "graph_block", "batch_norm", "adamw"]
     for w in which:
         globals()[w]()
