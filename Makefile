@@ -1,0 +1,19 @@
+# SignZoo: see README.md. Every target that runs code builds in release mode (numeric code is
+# 10-150x slower in debug).
+.PHONY: setup build test demo bench
+
+setup:
+	@scripts/setup
+
+build:
+	swift build -c release
+
+test: setup
+	swift test -c release
+
+demo: setup
+	swift run -c release signzoo demo
+
+bench: setup
+	@if [ -x bench/run ]; then bench/run; \
+	else swift run -c release signzoo-bench && python3 bench/torch_anchor.py; fi
