@@ -117,6 +117,21 @@ struct LossTests {
         #expect(r.passed, "wide: \(r)")
     }
 
+    @Test func simdExpMatchesFastMathBits() {
+        // The 16-lane exp used by cross-entropy returns the scalar FastMath.exp's bits over its whole range.
+        var mismatches = 0
+        var x: Float = -100
+        while x < 100 {
+            let lanes = SIMD16<Float>((0..<16).map { x + Float($0) * 1e-3 })
+            let v = FastMath.exp(lanes)
+            for j in 0..<16 where v[j].bitPattern != FastMath.exp(lanes[j]).bitPattern { mismatches += 1 }
+            x += 0.0137
+        }
+        #expect(mismatches == 0)
+        #expect(FastMath.exp(SIMD16<Float>(repeating: .nan))[0].isNaN)
+        #expect(FastMath.exp(SIMD16<Float>(repeating: -.infinity))[0] == FastMath.exp(-.infinity))
+    }
+
     // Regression losses: p and t [2, 3, 2], weights [2, 3, 1].
     static let p: [Float] = [0.3, -1.2, 2.5, 0.0, 1.1, -0.7, 0.9, 0.4, -2.2, 1.6, 0.05, -0.35]
     static let t: [Float] = [0.1, -1.0, 1.5, 0.6, 1.1, 0.2, -0.3, 0.45, -2.0, 0.0, 0.1, -1.35]

@@ -91,7 +91,18 @@ public final class AdamW: Optimizer {
         let lerpFromStart = weight < 0.5
         Parallel.chunks(count) { s, e in
             let p = P.value, g = G.value, m = M.value, v = V.value
-            for i in s..<e {
+            var i = s
+            while i + 16 <= e {
+                let gi = load16(g, i), mOld = load16(m, i)
+                let mi = lerpFromStart ? mOld + weight * (gi - mOld) : gi - (gi - mOld) * complement
+                let vi = load16(v, i) * beta2 + oneMinusBeta2 * gi * gi
+                store16(mi, m, i)
+                store16(vi, v, i)
+                let denom = vi.squareRoot() / biasCorrection2Sqrt + eps
+                store16(load16(p, i) * decayFactor + negStepSize * mi / denom, p, i)
+                i += 16
+            }
+            while i < e {
                 let gi = g[i], mOld = m[i]
                 let mi = lerpFromStart ? mOld + weight * (gi - mOld) : gi - (gi - mOld) * complement
                 let vi = v[i] * beta2 + oneMinusBeta2 * gi * gi
@@ -99,6 +110,7 @@ public final class AdamW: Optimizer {
                 v[i] = vi
                 let denom = vi.squareRoot() / biasCorrection2Sqrt + eps
                 p[i] = p[i] * decayFactor + negStepSize * mi / denom
+                i += 1
             }
         }
     }

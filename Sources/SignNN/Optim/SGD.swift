@@ -56,19 +56,37 @@ public final class SGD: Optimizer {
         let negLR = -learningRate, keep = 1 - dampening
         Parallel.chunks(count) { s, e in
             let p = P.value, g = G.value
+            var i = s
             guard let b = B.value else {
-                for i in s..<e {
+                while i + 16 <= e {
+                    let pi = load16(p, i)
+                    let d = weightDecay != 0 ? load16(g, i) + weightDecay * pi : load16(g, i)
+                    store16(pi + negLR * d, p, i)
+                    i += 16
+                }
+                while i < e {
                     let d = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i]
                     p[i] = p[i] + negLR * d
+                    i += 1
                 }
                 return
             }
-            for i in s..<e {
+            while i + 16 <= e {
+                let pi = load16(p, i)
+                let d = weightDecay != 0 ? load16(g, i) + weightDecay * pi : load16(g, i)
+                let bi = firstUpdate ? d : load16(b, i) * momentum + keep * d
+                store16(bi, b, i)
+                let step = nesterov ? d + momentum * bi : bi
+                store16(pi + negLR * step, p, i)
+                i += 16
+            }
+            while i < e {
                 let d = weightDecay != 0 ? g[i] + weightDecay * p[i] : g[i]
                 let bi = firstUpdate ? d : b[i] * momentum + keep * d
                 b[i] = bi
                 let step = nesterov ? d + momentum * bi : bi
                 p[i] = p[i] + negLR * step
+                i += 1
             }
         }
     }

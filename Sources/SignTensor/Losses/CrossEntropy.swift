@@ -46,20 +46,20 @@ public func crossEntropy(logits: Tensor, targets: [Int], labelSmoothing: Float =
     targets.withUnsafeBufferPointer { tb in
         let T = UnsafeSendable(tb)
         Parallel.chunks(rows, minPerThread: Swift.max(1, 16_384 / classes)) { s, e in
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: classes)
-            defer { scratch.deallocate() }
             for r in s..<e {
                 let t = T.value[r]
                 if t == ignoreIndex { L.value[r] = 0; RL.value[r] = 0; continue }
                 let x = X.value + r * classes
-                let m = rowMax(x, classes)
-                let sumX = eps == 0 ? 0 : simdSum(x, classes)
-                guard m.isFinite && sumX.isFinite && !rowHasNaN(x, classes) else {
+                let (m, sumX, hasNaN) = rowStatistics(x, classes)
+                guard m.isFinite && sumX.isFinite && !hasNaN else {
                     (L.value[r], RL.value[r]) = nonFiniteRowLoss(x, classes, target: t, eps: eps)
                     continue
                 }
-                for c in 0..<classes { scratch[c] = FastMath.exp(x[c] - m) }
-                let l = m + Foundation.log(simdSum(scratch, classes))
+                var acc = SIMD16<Float>(), c = 0
+                while c + 16 <= classes { acc += FastMath.exp(load16(x, c) - m); c += 16 }
+                var sumExp = acc.sum()
+                while c < classes { sumExp += FastMath.exp(x[c] - m); c += 1 }
+                let l = m + Foundation.log(sumExp)
                 L.value[r] = l
                 let nll = l - x[t]
                 RL.value[r] = eps == 0 ? nll : (1 - eps) * nll + eps * (l - sumX / Float(classes))
@@ -86,7 +86,9 @@ public func crossEntropy(logits: Tensor, targets: [Int], labelSmoothing: Float =
                     if t == ignoreIndex { d.update(repeating: 0, count: classes); continue }
                     let x = X.value + r * classes, l = L.value[r]
                     if l.isNaN { d.update(repeating: .nan, count: classes); continue }
-                    for c in 0..<classes { d[c] = scale * (FastMath.exp(x[c] - l) - offTarget) }
+                    var c = 0
+                    while c + 16 <= classes { store16(scale * (FastMath.exp(load16(x, c) - l) - offTarget), d, c); c += 16 }
+                    while c < classes { d[c] = scale * (FastMath.exp(x[c] - l) - offTarget); c += 1 }
                     d[t] -= scale * onTarget
                 }
             }
@@ -112,36 +114,36 @@ public func crossEntropy(logits: Tensor, targets: Tensor, labelSmoothing: Float 
     return try crossEntropy(logits: logits, targets: indices, labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
 }
 
-/// max of p[0..<n] (n ≥ 1) with SIMD16 lanes.
-@inline(__always) func rowMax(_ p: UnsafePointer<Float>, _ n: Int) -> Float {
+/// (max, sum, contains NaN) of p[0..<n] (n ≥ 1) in one SIMD16 pass. A sum that is not finite flags
+/// ±Inf logits (or an overflow), which take the slow path.
+@inline(__always) func rowStatistics(_ p: UnsafePointer<Float>, _ n: Int) -> (Float, Float, Bool) {
     var i = 0
-    var m = p[0]
+    var m = p[0], sum: Float = 0, nan = false
     if n >= 16 {
-        let raw = UnsafeRawPointer(p)
-        var acc = raw.loadUnaligned(as: SIMD16<Float>.self)
-        i = 16
+        var mx = load16(p, 0), s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
+        var seen = SIMDMask<SIMD16<Int32>>(repeating: false)
+        while i + 32 <= n {
+            let a = load16(p, i), b = load16(p, i + 16)
+            mx = mx.replacing(with: a, where: a .> mx)
+            mx = mx.replacing(with: b, where: b .> mx)
+            seen .|= (a .!= a) .| (b .!= b)
+            s0 += a
+            s1 += b
+            i += 32
+        }
         while i + 16 <= n {
-            acc = pointwiseMax(acc, raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self))
+            let a = load16(p, i)
+            mx = mx.replacing(with: a, where: a .> mx)
+            seen .|= a .!= a
+            s0 += a
             i += 16
         }
-        m = acc.max()
+        m = mx.max()
+        sum = (s0 + s1).sum()
+        nan = any(seen)
     }
-    while i < n { m = Swift.max(m, p[i]); i += 1 }
-    return m
-}
-
-/// Whether p[0..<n] holds a NaN (x ≠ x), checked with SIMD16 lanes.
-@inline(__always) func rowHasNaN(_ p: UnsafePointer<Float>, _ n: Int) -> Bool {
-    var i = 0
-    let raw = UnsafeRawPointer(p)
-    var seen = SIMDMask<SIMD16<Int32>>(repeating: false)
-    while i + 16 <= n {
-        let v = raw.loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
-        seen .|= v .!= v
-        i += 16
-    }
-    while i < n { if p[i].isNaN { return true }; i += 1 }
-    return any(seen)
+    while i < n { let v = p[i]; m = Swift.max(m, v); sum += v; nan = nan || v.isNaN; i += 1 }
+    return (m, sum, nan)
 }
 
 /// (lse, row loss) of a row with non-finite logits, in Double with libm (see `crossEntropy`'s doc).

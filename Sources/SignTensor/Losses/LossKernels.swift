@@ -49,8 +49,18 @@ func simdDiffSum(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ start: 
     return (acc0 + acc1).sum()
 }
 
-/// |x| lane-wise.
-@inline(__always) func simdAbs(_ x: SIMD16<Float>) -> SIMD16<Float> { pointwiseMax(x, -x) }
+/// |x| lane-wise (a compare and blend; the stdlib's `pointwiseMax` is a scalar lane loop).
+@inline(__always) func simdAbs(_ x: SIMD16<Float>) -> SIMD16<Float> { x.replacing(with: -x, where: x .< 0) }
+
+/// Loads 16 floats at p[i...].
+@inline(__always) func load16(_ p: UnsafePointer<Float>, _ i: Int) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(fromByteOffset: i * 4, as: SIMD16<Float>.self)
+}
+
+/// Stores 16 floats at p[i...].
+@inline(__always) func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>, _ i: Int) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, toByteOffset: i * 4, as: SIMD16<Float>.self)
+}
 
 /// Throws unless prediction and target have the same shape.
 func checkSameShape(_ op: String, _ prediction: Tensor, _ target: Tensor) throws {
