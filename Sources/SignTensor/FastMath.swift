@@ -9,7 +9,8 @@ public enum FastMath {
         let xc = Swift.min(Swift.max(x, -87.3), 88.7)
         // Round to nearest with the 1.5·2^23 trick (no roundps on baseline x86-64).
         let magic: Float = 12_582_912
-        let n = (xc * 1.442_695_04 + magic) - magic
+        let shifted = xc * 1.442_695_04 + magic
+        let n = shifted - magic
         // r = x − n·ln2 in two parts for precision.
         var r = xc - n * 0.693_359_375
         r = r - n * -2.121_944_4e-4
@@ -20,8 +21,10 @@ public enum FastMath {
         p = p * r + 1.666_666_5e-1
         p = p * r + 5.0e-1
         let er = (p * r) * r + r + 1
-        let bits = UInt32(bitPattern: (Int32(n) + 127) << 23)
-        return er * Float(bitPattern: bits)
+        // n as an integer from the bits of the shifted value (an Int32(n) conversion would trap
+        // on NaN and keeps the loop from vectorizing); NaN inputs come out NaN.
+        let nInt = Int32(bitPattern: shifted.bitPattern) &- 0x4B40_0000
+        return er * Float(bitPattern: UInt32(bitPattern: (nInt &+ 127) &<< 23))
     }
 
     /// erf(x) = x·P(x²)/Q(x²) on x clamped to [−4, 4] (beyond that erf rounds to ±1 in Float32);

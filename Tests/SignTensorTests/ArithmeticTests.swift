@@ -64,6 +64,8 @@ struct ArithmeticTests {
             x += 7e-3
         }
         #expect(worstErf < 5e-7)
+        #expect(FastMath.exp(.nan).isNaN && FastMath.erf(.nan).isNaN)
+        #expect(FastMath.exp(-.infinity) < 1e-37 && FastMath.exp(1000) > 1e38)
         #expect(worstExp < 2e-7)
     }
 
