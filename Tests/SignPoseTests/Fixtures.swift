@@ -32,3 +32,7 @@ enum Fixtures {
         return dir.path
     }
 }
+
+extension Fixtures {
+    static func bytesAt(_ path: String) throws -> [UInt8] { [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) }
+}
