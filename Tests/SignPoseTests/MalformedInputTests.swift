@@ -123,6 +123,15 @@ struct MalformedInputTests {
              }),
         Case(description: "v0.0 truncated inside a frame", kind: .truncated, says: "of person 0 in frame",
              decode: pose(Array(v00.prefix(v00.count - 300)))),
+        Case(description: "v0.2 frame count 2^32 − 1", kind: .truncated, says: "for 4294967295 frames",
+             decode: pose(patched(v02, at: v02Body + 4, u32: 0xFFFF_FFFF))),
+        Case(description: "v0.0 header that would expand beyond the limit", kind: .corrupt, says: "implausibly large",
+             decode: pose({
+                 var b = v00
+                 let wide = Array(repeating: UInt8(ascii: "X"), count: 60_000) + [UInt8(ascii: "C")]
+                 for _ in 0..<4 { b = replacingString(b, "XYC", wide) }
+                 return b
+             }())),
         Case(description: "v0.0 trailing bytes", kind: .corrupt, says: "trailing bytes after 93 frames", decode: pose(v00 + [1, 2])),
         // .npy / .npz
         Case(description: "npy bad magic", kind: .corrupt, says: "does not start with", decode: npyDecode([0x93, 0x4E] + Array(npy.dropFirst(2)).map { $0 == 0x55 ? 0x56 : $0 })),
@@ -167,6 +176,8 @@ struct MalformedInputTests {
         Case(description: "JSON empty list", kind: .empty, says: "no frames", decode: json("[]")),
         Case(description: "JSON duplicate frame_id", kind: .corrupt, says: "frame_id 3 appears twice",
              decode: json("[{\"frame_id\": 3, \"instances\": [\(instance(133))]}, {\"frame_id\": 3, \"instances\": []}]")),
+        Case(description: "JSON frame ids spanning millions of frames", kind: .corrupt, says: "span 5000001 frames",
+             decode: json("[{\"frame_id\": 0, \"instances\": [\(instance(133))]}, {\"frame_id\": 5000000, \"instances\": []}]")),
         Case(description: "JSON four coordinates", kind: .shapeMismatch, says: "has 4 coordinates", decode: json("[[\(instance(133, coords: 4))]]")),
         Case(description: "JSON num_keypoints disagrees", kind: .shapeMismatch, says: "meta_info.num_keypoints is 17",
              decode: json("{\"meta_info\": {\"num_keypoints\": 17}, \"instance_info\": [{\"frame_id\": 1, \"instances\": [\(instance(133))]}]}")),
@@ -225,5 +236,57 @@ extension PoseLayout {
         PoseLayout(name: name, components: components.map {
             PoseComponent(name: $0.name, format: format, points: $0.points, limbs: $0.limbs, colors: $0.colors)
         }, family: family, origin: origin)
+    }
+}
+
+/// No input crashes a reader: every prefix of a valid file, and random byte flips, either decode or
+/// throw a `PoseError`.
+@Suite("Malformed input: prefixes and byte flips")
+struct CorruptionSweepTests {
+    static func outcome(_ body: () throws -> Void) -> String {
+        do { try body(); return "ok" } catch is PoseError { return "PoseError" } catch { return "other: \(error)" }
+    }
+
+    @Test func everyPrefixOfAPoseFileFailsCleanly() {
+        let full = MalformedInputTests.v02
+        for n in 0..<full.count {
+            let r = Self.outcome { _ = try PoseFormat.decode(Array(full.prefix(n)), file: "prefix") }
+            #expect(r == "PoseError", "prefix of \(n) bytes: \(r)")
+        }
+    }
+
+    @Test func randomByteFlipsNeverCrash() {
+        var rng = SplitMix(seed: 42)
+        let inputs: [(String, [UInt8], ([UInt8]) throws -> Void)] = [
+            ("v0.2", MalformedInputTests.v02, { _ = try PoseFormat.decode($0) }),
+            ("v0.0", MalformedInputTests.v00, { _ = try PoseFormat.decode($0) }),
+            ("npy", MalformedInputTests.npy, { _ = try NumpyPose.decodeNPY($0) }),
+            ("npz", MalformedInputTests.npz, { _ = try NumpyPose.decodeNPZ($0) }),
+            ("json", Array("[{\"frame_id\": 0, \"instances\": [\(MalformedInputTests.instance(133))]}]".utf8), { _ = try MMPoseJSON.decode($0) }),
+        ]
+        for (name, bytes, decode) in inputs {
+            // Flips inside the first 600 bytes (headers, where structure lives) and anywhere.
+            for trial in 0..<150 {
+                var b = bytes
+                for _ in 0..<(1 + Int(rng.next() % 3)) {
+                    let span = trial % 2 == 0 ? min(600, b.count) : b.count
+                    b[Int(rng.next() % UInt64(span))] ^= UInt8(1 + rng.next() % 255)
+                }
+                let r = Self.outcome { try decode(b) }
+                #expect(r == "ok" || r == "PoseError", "\(name) trial \(trial): \(r)")
+            }
+        }
+    }
+
+    struct SplitMix {
+        var x: UInt64
+        init(seed: UInt64) { x = seed }
+        mutating func next() -> UInt64 {
+            x &+= 0x9E37_79B9_7F4A_7C15
+            var z = x
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
     }
 }

@@ -103,7 +103,9 @@ public enum MMPoseJSON {
             throw PoseError(file, .corrupt, "frame_id \(parsed[i].id) appears twice")
         }
         let first = parsed.first!.id, T = parsed.last!.id - first + 1
-        guard T <= 10_000_000 else { throw PoseError(file, .corrupt, "frame ids span \(T) frames") }
+        guard let values = checkedProduct([T, P, C + 1]), values <= PoseFormat.maxExpandedValues else {
+            throw PoseError(file, .corrupt, "frame ids \(first)…\(parsed.last!.id) span \(T) frames of \(P) points: implausibly large")
+        }
         var data = [Float](repeating: 0, count: T * P * C), conf = [Float](repeating: 0, count: T * P)
         for (id, best) in parsed {
             guard let best else { continue }

@@ -29,6 +29,10 @@ public enum PoseFormat {
 
     enum Version { case v0_0, v0_1, v0_2 }
 
+    /// Largest number of values a reader creates that the file's bytes do not back one to one
+    /// (v0.0 frames without people, JSON frame-id gaps): 2^28 (1 GiB of Float32).
+    static let maxExpandedValues = 1 << 28
+
     /// Reads the `.pose` file at `path`.
     public static func read(_ path: String) throws -> PoseSequence {
         try decode(try FileAccess.read(path), file: path)
@@ -66,12 +70,14 @@ public enum PoseFormat {
                 people = try r.u16("people count")
             }
             guard people > 0 else { throw PoseError(file, .empty, "the body declares 0 people") }
-            let frameBytes = people * P * (D + 1) * 4
+            guard let frameBytes = checkedProduct([people, P, D + 1, 4]) else {
+                throw PoseError(file, .corrupt, "a frame of \(people) people × \(P) points × \(D + 1) values is too large")
+            }
             let count: Int
             if version == .v0_2 {
                 guard frames > 0 else { throw PoseError(file, .empty, "the body declares 0 frames") }
                 count = frames
-                let needed = frames * frameBytes
+                let needed = checkedProduct([frames, frameBytes]) ?? Int.max
                 if r.remaining < needed {
                     throw PoseError(file, .truncated, "the body needs \(needed) bytes for \(frames) frames × \(people) people × \(P) points × \(D + 1) float32 values, \(r.remaining) remain")
                 }
@@ -98,7 +104,11 @@ public enum PoseFormat {
             guard lengths.count == 1 else {
                 throw PoseError(file, .unsupportedFormat, "v0.0 components with formats of different lengths (\(header.components.map(\.format).joined(separator: ", "))) are not supported")
             }
-            data = [Float](repeating: 0, count: frames * P * D)
+            // Frames without people take 2 bytes but expand to P × D values: bound the expansion.
+            guard let values = checkedProduct([frames, P, D]), values <= maxExpandedValues else {
+                throw PoseError(file, .corrupt, "\(frames) frames × \(P) points × \(D) dims is implausibly large (limit \(maxExpandedValues) values)")
+            }
+            data = [Float](repeating: 0, count: values)
             confidence = [Float](repeating: 0, count: frames * P)
             for t in 0..<frames {
                 let n = try r.u16("people count of frame \(t)")
@@ -208,4 +218,16 @@ public enum PoseFormat {
         w.floats(sequence.confidence)
         return w.bytes
     }
+}
+
+
+/// The product of `factors`, or nil when it overflows `Int`.
+func checkedProduct(_ factors: [Int]) -> Int? {
+    var p = 1
+    for f in factors {
+        let (r, overflow) = p.multipliedReportingOverflow(by: f)
+        if overflow { return nil }
+        p = r
+    }
+    return p
 }
