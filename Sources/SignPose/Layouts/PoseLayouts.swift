@@ -1,3 +1,5 @@
+import Foundation
+
 /// The registry of named layouts.
 ///
 /// | name | components (pose-format order) | points |
@@ -69,8 +71,15 @@ public enum PoseLayouts {
     /// A layout for a header's components: the registered name when the signature matches one, else
     /// `custom`; parts and mirror partners come from the file's own point names.
     public static func layout(for components: [PoseComponent]) -> PoseLayout {
-        PoseLayout(name: identify(components) ?? "custom", components: components)
+        if let cached = cache.get(components) { return cached }
+        let l = PoseLayout(name: identify(components) ?? "custom", components: components)
+        cache.put(components, l)
+        return l
     }
+
+    /// Headers repeat across a corpus (every file of a dataset has the same one): derived layouts are
+    /// kept for the last 64 distinct headers.
+    static let cache = LayoutCache()
 
     // MARK: Canonical components
 
@@ -113,5 +122,25 @@ public enum PoseLayouts {
     static func hand(_ side: String) -> PoseComponent {
         PoseComponent(name: "\(side)_HAND_LANDMARKS", format: "XYZC", points: LayoutTables.holisticHandPoints,
                       limbs: LayoutTables.holisticHandLimbs.limbs, colors: LayoutTables.holisticHandColors.colors)
+    }
+}
+
+final class LayoutCache: @unchecked Sendable {
+    private var entries: [[PoseComponent]: PoseLayout] = [:]
+    private var order: [[PoseComponent]] = []
+    private let lock = NSLock()
+
+    func get(_ key: [PoseComponent]) -> PoseLayout? {
+        lock.lock(); defer { lock.unlock() }
+        return entries[key]
+    }
+
+    func put(_ key: [PoseComponent], _ layout: PoseLayout) {
+        lock.lock(); defer { lock.unlock() }
+        if entries[key] == nil {
+            order.append(key)
+            if order.count > 64 { entries[order.removeFirst()] = nil }
+        }
+        entries[key] = layout
     }
 }
