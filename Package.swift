@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers (DESIGN.md §1): each target imports only targets listed below it.
-//   signzoo → SignZooCLI → SignNN → SignTensor → CBLAS (OpenBLAS)
+//   signzoo → SignZooCLI → SignNN → SignTensor → CBLAS (OpenBLAS);  SignPose → SignTensor
 let package = Package(
     name: "SignZoo",
     platforms: [.macOS(.v14)],
@@ -20,6 +20,7 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "SignTensor", dependencies: ["CBLAS"]),
         .target(name: "SignNN", dependencies: ["SignTensor"]),
+        .target(name: "SignPose", dependencies: ["SignTensor"], path: "Sources/SignPose"),
         .target(name: "SignZooCLI", dependencies: [
             "SignTensor", "SignNN",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -29,6 +30,8 @@ let package = Package(
         .target(name: "SignTestSupport", dependencies: ["SignTensor", "SignNN"], path: "Tests/SignTestSupport"),
         .testTarget(name: "SignTensorTests", dependencies: ["SignTensor", "SignNN", "SignTestSupport"]),
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
+        // Fixtures live in Tests/Fixtures/pose and are located through #filePath (no bundle resources).
+        .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
     ],
     swiftLanguageModes: [.v5]
 )
