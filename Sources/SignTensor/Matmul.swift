@@ -1,10 +1,26 @@
 import CBLAS
 
 /// C ← α·op(A)·op(B) + β·C through OpenBLAS (row-major; transposes are flags, never copies).
-@inline(__always)
+///
+/// Large products (m·n·k ≥ 2²², at least 64 rows per thread) split C's rows into one block per
+/// thread, each a single-threaded OpenBLAS call (block i reads op(A)'s rows m₀..<m₁: A + m₀·lda,
+/// or A + m₀ when transposed). Small ones run as one call on the current thread.
 public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let t = Parallel.threads
+    if t > 1 && m >= 64 * t && m * n * k >= 1 << 22 {
+        let per = (m + t - 1) / t
+        let A = UnsafeSendable(a), B = UnsafeSendable(b), C = UnsafeSendable(c)
+        Parallel.forEach(t) { w in
+            let m0 = w * per, m1 = Swift.min(m, m0 + per)
+            guard m0 < m1 else { return }
+            cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+                        Int32(m1 - m0), Int32(n), Int32(k), alpha, A.value + (transA ? m0 : m0 * lda), Int32(lda),
+                        B.value, Int32(ldb), beta, C.value + m0 * ldc, Int32(ldc))
+        }
+        return
+    }
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }
