@@ -1,1 +1,1 @@
-print("bench placeholder")
+try runEncoderBench()
