@@ -1,5 +1,6 @@
-/// Row-wise SIMD helpers shared by softmax, layer norm and attention. Each works on one contiguous
-/// row of `n` floats with SIMD16 and scalar tails; none allocates.
+/// SIMD16 building blocks: exp/erf/GELU on 16 lanes, row helpers shared by softmax, layer norm
+/// and attention (one contiguous row of `n` floats, SIMD16 body and scalar tail, no allocation),
+/// and the threaded element-wise kernels of GELU, ReLU and same-shape add.
 ///
 /// `exp16` is `FastMath.exp` lane by lane (same range reduction and polynomial), with the 2ⁿ factor
 /// built from the integer bits of the rounding trick, so it compiles to straight vector code.
