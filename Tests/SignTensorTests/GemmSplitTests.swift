@@ -2,13 +2,14 @@ import Testing
 import SignTensor
 import SignTestSupport
 
-@Suite("Row-split GEMM")
+@Suite("Thread-split GEMM")
 struct GemmSplitTests {
-    /// 300×100×200 is above the split threshold: each thread computes a block of C's rows.
-    /// Checked against a Double dot-product reference for every transpose combination, with β = 1.
-    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)])
-    func splitMatchesReference(ta: Bool, tb: Bool) {
-        let m = 300, n = 100, k = 200
+    /// 300×100×200 is above the split threshold: each thread computes a block of C's rows;
+    /// 40×500×250 has too few rows, so threads take blocks of columns. Checked against a Double
+    /// dot-product reference for every transpose combination, with β = 1.
+    @Test(arguments: [(false, false), (true, false), (false, true), (true, true)], [(300, 100, 200), (40, 500, 250)])
+    func splitMatchesReference(transposes: (Bool, Bool), size: (Int, Int, Int)) {
+        let (ta, tb) = transposes, (m, n, k) = size
         let a = rand(ta ? [k, m] : [m, k], seed: 1), b = rand(tb ? [n, k] : [k, n], seed: 2)
         let c = rand([m, n], seed: 3), c0 = c.copy()
         sgemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a.pointer, lda: ta ? m : k,
