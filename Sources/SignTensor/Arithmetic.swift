@@ -5,7 +5,14 @@ extension Tensor {
     /// z = a + b;  da = g, db = g (summed over broadcast dimensions).
     public static func + (a: Tensor, b: Tensor) throws -> Tensor {
         let s = try broadcastShape(a.shape, b.shape, op: "add")
-        return broadcastZip(a, b, s, { $0 + $1 }).recording("add", [a, b]) { g in
+        let z: Tensor
+        if a.shape == b.shape {   // residual connections, gradient sums: a direct SIMD loop
+            z = Tensor(uninitializedShape: s)
+            addForward(a.pointer, b.pointer, z.pointer, z.count)
+        } else {
+            z = broadcastZip(a, b, s, { $0 + $1 })
+        }
+        return z.recording("add", [a, b]) { g in
             [try g.sumTo(a.shape), try g.sumTo(b.shape)]
         }
     }

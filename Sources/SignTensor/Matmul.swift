@@ -1,10 +1,44 @@
 import CBLAS
 
 /// C ← α·op(A)·op(B) + β·C through OpenBLAS (row-major; transposes are flags, never copies).
-@inline(__always)
+///
+/// Large products (m·n·k ≥ 2²²) split C into one block per thread, each a single-threaded OpenBLAS
+/// call: by rows when m has at least 64 per thread (block rows m₀..<m₁ read op(A) at A + m₀·lda, or
+/// A + m₀ when transposed), else by columns when n does (columns n₀..<n₁ read op(B) at B + n₀, or
+/// B + n₀·ldb when transposed). Small products run as one call on the current thread.
 public func sgemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                   a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    let t = Parallel.threads
+    let splitRows = m >= 64 * t, splitColumns = !splitRows && n >= 64 * t
+    guard t > 1, splitRows || splitColumns, m * n * k >= 1 << 22 else {
+        blasGemm(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+        return
+    }
+    let A = UnsafeSendable(a), B = UnsafeSendable(b), C = UnsafeSendable(c)
+    if splitRows {
+        let per = (m + t - 1) / t
+        Parallel.forEach(t) { w in
+            let m0 = w * per, m1 = Swift.min(m, m0 + per)
+            guard m0 < m1 else { return }
+            blasGemm(transA, transB, m1 - m0, n, k, alpha, A.value + (transA ? m0 : m0 * lda), lda,
+                     B.value, ldb, beta, C.value + m0 * ldc, ldc)
+        }
+    } else {
+        let per = ((n + t - 1) / t + 15) / 16 * 16   // whole 64-byte lines per block
+        Parallel.forEach(t) { w in
+            let n0 = w * per, n1 = Swift.min(n, n0 + per)
+            guard n0 < n1 else { return }
+            blasGemm(transA, transB, m, n1 - n0, k, alpha, A.value, lda,
+                     B.value + (transB ? n0 * ldb : n0), ldb, beta, C.value + n0, ldc)
+        }
+    }
+}
+
+@inline(__always)
+private func blasGemm(_ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+                      _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+                      _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
     cblas_sgemm(CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
                 Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
 }

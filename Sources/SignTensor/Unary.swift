@@ -55,8 +55,12 @@ extension Tensor {
     /// y = max(x, 0);  dx = g · [x > 0].
     public func relu() -> Tensor {
         let x = self
-        return mapUnary(x) { Swift.max($0, 0) }.recording("relu", [x]) { g in
-            [broadcastZip(g, x, x.shape, { $1 > 0 ? $0 : 0 })]
+        let y = Tensor(uninitializedShape: x.shape)
+        reluForward(x.pointer, y.pointer, x.count)
+        return y.recording("relu", [x]) { g in
+            let dx = Tensor(uninitializedShape: x.shape)
+            reluBackward(g.pointer, x.pointer, dx.pointer, x.count)
+            return [dx]
         }
     }
 
@@ -72,12 +76,12 @@ extension Tensor {
     /// φ(x) = e^{−x²/2}/√(2π).
     public func gelu() -> Tensor {
         let x = self
-        return mapUnary(x) { 0.5 * $0 * (1 + FastMath.erf($0 * 0.707_106_78)) }.recording("gelu", [x]) { g in
-            [broadcastZip(g, x, x.shape, { g, x in
-                let cdf = 0.5 * (1 + FastMath.erf(x * 0.707_106_78))
-                let pdf = 0.398_942_28 * FastMath.exp(-0.5 * x * x)
-                return g * (cdf + x * pdf)
-            })]
+        let y = Tensor(uninitializedShape: x.shape)
+        geluForward(x.pointer, y.pointer, x.count)
+        return y.recording("gelu", [x]) { g in
+            let dx = Tensor(uninitializedShape: x.shape)
+            geluBackward(g.pointer, x.pointer, dx.pointer, x.count)
+            return [dx]
         }
     }
 }
