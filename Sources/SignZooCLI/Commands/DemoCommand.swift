@@ -16,8 +16,8 @@ struct DemoCommand: ParsableCommand {
         if let threads { Parallel.threads = threads }
         let task = ReversalTask(vocabulary: 10, length: 8)
         var rng = RandomStream(seed: seed)
-        let model = TinySequenceModel(vocabulary: task.vocabulary, length: task.length, dModel: 64, heads: 4, layers: 2, rng: &rng)
-        let optimizer = AdamW(parameters: model.namedParameters(), learningRate: 3e-3, weightDecay: 0.01)
+        let model = try TinySequenceModel(vocabulary: task.vocabulary, length: task.length, dModel: 64, heads: 4, layers: 2, rng: &rng)
+        let optimizer = try AdamW(parameters: model.namedParameters(), learningRate: 3e-3, weightDecay: 0.01)
         let schedule = WarmupCosine(baseLR: 3e-3, warmupSteps: 30, totalSteps: steps, minLR: 1e-4)
         var data = rng.derived(1)
         let heldOut = task.batch(256, rng: &data)
@@ -67,11 +67,11 @@ final class TinySequenceModel: Module {
     let encoder: TransformerEncoder
     let classifier: Linear
 
-    init(vocabulary: Int, length: Int, dModel: Int, heads: Int, layers: Int, rng: inout RandomStream) {
+    init(vocabulary: Int, length: Int, dModel: Int, heads: Int, layers: Int, rng: inout RandomStream) throws {
         tokenEmbedding = Embedding(vocabulary, dModel, rng: &rng)
         positionEmbedding = Tensor.randn([length, dModel], std: 0.02, rng: &rng, requiresGrad: true)
-        encoder = TransformerEncoder(layers: (0..<layers).map { _ in
-            TransformerEncoderLayer(dModel: dModel, heads: heads, ffDim: 2 * dModel, dropout: 0, activation: .gelu, normFirst: true, rng: &rng)
+        encoder = TransformerEncoder(layers: try (0..<layers).map { _ in
+            try TransformerEncoderLayer(dModel: dModel, heads: heads, ffDim: 2 * dModel, dropout: 0, activation: .gelu, normFirst: true, rng: &rng)
         }, finalNorm: LayerNorm(dModel))
         classifier = Linear(dModel, vocabulary, rng: &rng)
         super.init()

@@ -32,7 +32,7 @@ struct Options {
 
 func median(_ xs: [Double]) -> Double { let s = xs.sorted(); return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2 }
 func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
-func peakRSSMiB() -> Double { var u = rusage(); getrusage(RUSAGE_SELF, &u); return Double(u.ru_maxrss) / 1024 }
+func peakRSSMiB() -> Double { var u = rusage(); getrusage(RUSAGE_SELF.rawValue, &u); return Double(u.ru_maxrss) / 1024 }
 
 func timeIt(warmup: Int, steps: Int, _ body: () throws -> Void) rethrows -> (median: Double, best: Double) {
     for _ in 0..<warmup { try body() }
@@ -46,10 +46,10 @@ func runAnchor(_ o: Options) throws -> [String: Double] {
     var rng = RandomStream(seed: 0)
     let (d, heads, ff, layers) = (256, 8, 1024, 4)
     let encoder = TransformerEncoder(
-        layers: (0..<layers).map { _ in
-            TransformerEncoderLayer(dModel: d, heads: heads, ffDim: ff, dropout: 0, activation: .gelu, normFirst: true, rng: &rng)
+        layers: try (0..<layers).map { _ in
+            try TransformerEncoderLayer(dModel: d, heads: heads, ffDim: ff, dropout: 0, activation: .gelu, normFirst: true, rng: &rng)
         }, finalNorm: nil)
-    let optimizer = AdamW(parameters: encoder.namedParameters(), learningRate: 1e-4, weightDecay: 0.01)
+    let optimizer = try AdamW(parameters: encoder.namedParameters(), learningRate: 1e-4, weightDecay: 0.01)
     let x = Tensor.randn([o.batch, o.seq, d], rng: &rng)
     let target = Tensor.randn([o.batch, o.seq, d], rng: &rng)
     encoder.train()
