@@ -43,6 +43,15 @@ struct ReferenceFixtureTests {
         ("conv1d_s2_p1", { x, _ in try x[0].conv1d(weight: x[1], bias: x[2], stride: 2, padding: 1) }),
         ("conv1d_d2_p2", { x, _ in try x[0].conv1d(weight: x[1], bias: x[2], padding: 2, dilation: 2) }),
         ("max_pool1d_k2", { x, _ in try x[0].maxPool1d(kernel: 2, stride: 2) }),
+        ("softmax", { x, _ in try x[0].softmax() }),
+        ("log_softmax", { x, _ in try x[0].logSoftmax() }),
+        ("layer_norm", { x, _ in try x[0].layerNorm(weight: x[1], bias: x[2]) }),
+        ("sdpa_key_mask", { x, f in try scaledDotProductAttention(query: x[0], key: x[1], value: x[2], heads: 2, keyMask: f["mask"]!) }),
+        ("sdpa_causal", { x, _ in try scaledDotProductAttention(query: x[0], key: x[1], value: x[2], heads: 2, causal: true) }),
+        ("cross_entropy_smooth", { x, f in try crossEntropy(logits: x[0], targets: ints(f["idx"]!), labelSmoothing: 0.1) }),
+        ("l1_weighted", { x, f in try l1Loss(x[0], x[1], weights: f["mask"]!) }),
+        ("smooth_l1_beta_half", { x, _ in try smoothL1Loss(x[0], x[1], beta: 0.5) }),
+        ("mse", { x, _ in try mseLoss(x[0], x[1]) }),
     ]
 
     @Test(arguments: cases.map(\.0))

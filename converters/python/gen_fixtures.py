@@ -35,7 +35,7 @@ def f32(t):
 def save(rel, tensors):
     path = os.path.join(ROOT, rel)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    save_file({k: np.ascontiguousarray(v, dtype=np.float32) for k, v in tensors.items()}, path)
+    save_file({k: np.array(v, dtype=np.float32, order="C") for k, v in tensors.items()}, path)  # keeps 0-d shapes
     print("wrote", os.path.relpath(path))
 
 def op(name, inputs, fn, grads=None):
