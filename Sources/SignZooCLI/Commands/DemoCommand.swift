@@ -69,7 +69,7 @@ final class TinySequenceModel: Module {
 
     init(vocabulary: Int, length: Int, dModel: Int, heads: Int, layers: Int, rng: inout RandomStream) throws {
         tokenEmbedding = Embedding(vocabulary, dModel, rng: &rng)
-        positionEmbedding = Tensor.randn([length, dModel], std: 0.02, rng: &rng, requiresGrad: true)
+        positionEmbedding = Tensor.randn([length, dModel], std: 1, rng: &rng, requiresGrad: true)
         encoder = TransformerEncoder(layers: try (0..<layers).map { _ in
             try TransformerEncoderLayer(dModel: dModel, heads: heads, ffDim: 2 * dModel, dropout: 0, activation: .gelu, normFirst: true, rng: &rng)
         }, finalNorm: LayerNorm(dModel))
