@@ -15,5 +15,4 @@ demo: setup
 	swift run -c release signzoo demo
 
 bench: setup
-	@if [ -x bench/run ]; then bench/run; \
-	else swift run -c release signzoo-bench && python3 bench/torch_anchor.py; fi
+	swift run -c release signzoo-bench

@@ -1,8 +1,14 @@
 // swift-tools-version:6.0
 import PackageDescription
 
-// Layers (DESIGN.md §1): each target imports only targets listed below it.
-//   signzoo → SignZooCLI → SignNN → SignTensor → CBLAS (OpenBLAS);  SignPose → SignTensor
+// Layers (DESIGN.md §1): each target imports only targets below it.
+//   signzoo → SignZooCLI → Plugins/* → SignCore → SignPose, SignNN → SignTensor → CBLAS (OpenBLAS)
+
+/// Plugin targets: ordinary targets under Plugins/<Name> (not SwiftPM package plugins), each
+/// exposing `static func register(in: inout Registry)`; SignZooCLI lists them in its built-in table.
+let plugins: [(name: String, dependencies: [Target.Dependency])] = [
+]
+
 let package = Package(
     name: "SignZoo",
     platforms: [.macOS(.v14)],
@@ -10,8 +16,10 @@ let package = Package(
         .executable(name: "signzoo", targets: ["signzoo"]),
         .library(name: "SignTensor", targets: ["SignTensor"]),
         .library(name: "SignNN", targets: ["SignNN"]),
+        .library(name: "SignPose", targets: ["SignPose"]),
+        .library(name: "SignCore", targets: ["SignCore"]),
         .library(name: "SignZooCLI", targets: ["SignZooCLI"]),
-    ],
+    ] + plugins.map { .library(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
@@ -20,18 +28,24 @@ let package = Package(
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "SignTensor", dependencies: ["CBLAS"]),
         .target(name: "SignNN", dependencies: ["SignTensor"]),
-        .target(name: "SignPose", dependencies: ["SignTensor"], path: "Sources/SignPose"),
+        .target(name: "SignPose", dependencies: ["SignTensor"]),
+        .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
         .target(name: "SignZooCLI", dependencies: [
-            "SignTensor", "SignNN",
+            "SignTensor", "SignNN", "SignPose", "SignCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
-        .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN"], path: "bench/Sources/signzoo-bench"),
+        .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore"],
+                          path: "bench/Sources/signzoo-bench"),
+        // Shared test helpers (grad checks, fixtures, Python runner); fixtures live in Tests/Fixtures
+        // and are located through #filePath (no bundle resources).
         .target(name: "SignTestSupport", dependencies: ["SignTensor", "SignNN"], path: "Tests/SignTestSupport"),
         .testTarget(name: "SignTensorTests", dependencies: ["SignTensor", "SignNN", "SignTestSupport"]),
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
-        // Fixtures live in Tests/Fixtures/pose and are located through #filePath (no bundle resources).
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
-    ],
+        .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
+    ] + plugins.flatMap { p -> [Target] in [
+        .target(name: p.name, dependencies: p.dependencies, path: "Plugins/\(p.name)"),
+    ] },
     swiftLanguageModes: [.v5]
 )

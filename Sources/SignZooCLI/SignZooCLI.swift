@@ -6,6 +6,6 @@ public struct SignZooCLI: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "signzoo",
         abstract: "SignZoo: pose-based sign-language pre-training, fine-tuning and export.",
-        subcommands: [DemoCommand.self])
+        subcommands: [DemoCommand.self, PoseCommand.self, DataCommand.self])
     public init() {}
 }

@@ -32,7 +32,8 @@ public struct RecipeValue: CustomStringConvertible {
         case let a as [Any]:
             return RecipeValue(kind: .array(a.enumerated().map { wrap($0.element, path: "\(path)[\($0.offset)]") }), path: path)
         case let n as NSNumber:
-            if CFGetTypeID(n) == CFBooleanGetTypeID() { return RecipeValue(kind: .bool(n.boolValue), path: path) }
+            // JSON booleans arrive as NSNumber with objCType "c" (numbers are "i", "q" or "d").
+            if String(cString: n.objCType) == "c" { return RecipeValue(kind: .bool(n.boolValue), path: path) }
             return RecipeValue(kind: .number(n.doubleValue), path: path)
         case let s as String: return RecipeValue(kind: .string(s), path: path)
         default: return RecipeValue(kind: .null, path: path)

@@ -25,6 +25,7 @@ public struct PluginInfo: Sendable {
 /// nearest match), or a factory of the wrong type.
 public struct RegistryError: Error, CustomStringConvertible, Equatable {
     public let message: String
+    public init(message: String) { self.message = message }
     public var description: String { message }
 }
 
