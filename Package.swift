@@ -6,6 +6,7 @@ import PackageDescription
 
 /// Plugin targets: ordinary targets under Plugins/<Name> (not SwiftPM package plugins), each
 /// exposing `static func register(in: inout Registry)`; SignZooCLI lists them in its built-in table.
+/// Each gets a test target `<Name>Tests` in Tests/Plugins/<Name>Tests.
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
 ]
 
@@ -46,6 +47,8 @@ let package = Package(
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [
         .target(name: p.name, dependencies: p.dependencies, path: "Plugins/\(p.name)"),
+        .testTarget(name: "\(p.name)Tests", dependencies: [.target(name: p.name), "SignCore", "SignTestSupport"],
+                    path: "Tests/Plugins/\(p.name)Tests"),
     ] },
     swiftLanguageModes: [.v5]
 )
