@@ -17,8 +17,9 @@ open class Module {
     /// Property names (Swift spelling) of tensors that are state, not parameters.
     open var bufferNames: Set<String> { [] }
 
-    /// Direct children in declaration order, with their state-dict names.
-    public func namedChildren() -> [(String, Module)] {
+    /// Direct children in declaration order, with their state-dict names. Containers whose children
+    /// are not stored properties (`ModuleDict`) override this.
+    open func namedChildren() -> [(String, Module)] {
         var out: [(String, Module)] = []
         forEachProperty { name, value in
             if let m = value as? Module { out.append((name, m)) }
@@ -77,6 +78,26 @@ open class Module {
     /// Stops gradients to every parameter (a frozen encoder); `unfreeze()` restores them.
     public func freeze() { for p in parameters() { p.requiresGrad = false; p.grad = nil } }
     public func unfreeze() { for p in parameters() { p.requiresGrad = true } }
+
+    /// This module and every descendant, depth first, with dotted paths ("" for self).
+    public func namedModules(prefix: String = "") -> [(String, Module)] {
+        var out = [(prefix, self)]
+        for (name, child) in namedChildren() {
+            out += child.namedModules(prefix: prefix.isEmpty ? name : prefix + "." + name)
+        }
+        return out
+    }
+
+    /// Reseeds every stochastic layer (dropout) from `seed` and its path, so a training step's
+    /// randomness depends only on (seed, step) and a resumed run repeats it exactly.
+    public func reseedStochasticLayers(seed: UInt64) {
+        for (path, m) in namedModules() {
+            guard let s = m as? StochasticModule else { continue }
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325   // FNV-1a of the path
+            for b in path.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            s.reseed(seed ^ h)
+        }
+    }
 
     /// Clears accumulated gradients.
     public func zeroGrad() { for p in parameters() { p.grad = nil } }

@@ -8,7 +8,7 @@ import SignTensor
 /// Self-attention (query, key and value the same tensor) projects Q, K, V with one GEMM into a
 /// packed [B, S, 3D] tensor; key = value (cross-attention) projects K and V with one GEMM.
 /// Init like PyTorch: in_proj_weight xavier-uniform, out_proj.weight U(−1/√D, 1/√D), biases 0.
-public final class MultiHeadAttention: Module {
+public final class MultiHeadAttention: Module, StochasticModule {
     public let inProjWeight: Tensor
     public let inProjBias: Tensor
     public let outProj: Linear
@@ -17,6 +17,8 @@ public final class MultiHeadAttention: Module {
     /// Dropout on the attention probabilities (training mode only).
     public let dropout: Float
     private var dropoutStream: RandomStream
+
+    public func reseed(_ seed: UInt64) { dropoutStream = RandomStream(seed: seed) }
 
     public init(dModel: Int, heads: Int, dropout: Float = 0, rng: inout RandomStream) throws {
         guard dModel > 0, heads > 0, dModel % heads == 0 else {

@@ -99,6 +99,7 @@ public struct CheckpointDirectory: Sendable {
 public struct CheckpointError: Error, CustomStringConvertible {
     public let file: String
     public let reason: String
+    public init(file: String, reason: String) { self.file = file; self.reason = reason }
     public var description: String { "checkpoint: \(file): \(reason)" }
 }
 
