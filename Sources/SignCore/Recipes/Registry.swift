@@ -98,7 +98,11 @@ public struct BuildContext {
     public var seed: UInt64
     /// Named integers decided by earlier components (`encoder.dim`, `text.dim`, `labels.count`).
     public var dimensions: [String: Int]
-    public init(seed: UInt64 = 0, dimensions: [String: Int] = [:]) { self.seed = seed; self.dimensions = dimensions }
+    /// Named strings decided elsewhere (`layout`: the pose layout name the run uses).
+    public var values: [String: String]
+    public init(seed: UInt64 = 0, dimensions: [String: Int] = [:], values: [String: String] = [:]) {
+        self.seed = seed; self.dimensions = dimensions; self.values = values
+    }
 
     /// A dimension that an earlier component must have set.
     public func dimension(_ name: String) throws -> Int {
