@@ -69,6 +69,7 @@ public struct MaskSampler {
         guard !partPoints.isEmpty else {
             throw TensorError("pretext/masked-pose", "layout \(layout.name) has no body, hand, face or mouth points to mask")
         }
+        try validate()
         let strategies = MaskStrategy.allCases.filter { (config.strategyWeights[$0] ?? 0) > 0 }
         let weights = strategies.map { config.strategyWeights[$0]! }
         let totalWeight = weights.reduce(0, +)
@@ -136,6 +137,22 @@ public struct MaskSampler {
                         joints: try Tensor(shape: [b, t, p], data: joints),
                         lossPoints: try Tensor(shape: [b, t, p], data: loss),
                         maskedFrames: maskedFrames, validFrames: validFrames)
+    }
+
+    /// Refuses settings the recipe reader would have refused (for configs built in code).
+    func validate() throws {
+        let c = config
+        func fail(_ what: String) -> TensorError { TensorError("pretext/masked-pose", what) }
+        guard (0...1).contains(c.maskRatio) else { throw fail("maskRatio must be in 0…1, got \(c.maskRatio)") }
+        guard c.strategyWeights.values.allSatisfy({ $0 >= 0 && $0.isFinite }), c.strategyWeights.values.contains(where: { $0 > 0 }) else {
+            throw fail("strategy weights must be finite, ≥ 0 and not all 0, got \(c.strategyWeights)")
+        }
+        guard c.minClipLength >= 2, c.maxClipLength >= c.minClipLength else {
+            throw fail("clip lengths must satisfy 2 ≤ min ≤ max, got \(c.minClipLength)…\(c.maxClipLength)")
+        }
+        guard (0...1).contains(c.partProbability), c.jointsPerFrame >= 1 else {
+            throw fail("partProbability must be in 0…1 and jointsPerFrame ≥ 1, got \(c.partProbability) and \(c.jointsPerFrame)")
+        }
     }
 
     static func draw(_ strategies: [MaskStrategy], _ weights: [Double], _ total: Double, _ rng: inout RandomStream) -> MaskStrategy {

@@ -24,6 +24,8 @@ public func l2Normalized(_ x: Tensor, eps: Float = 1e-12) throws -> Tensor {
 /// (padded rows/columns are then weighted by 0). The tape keeps S (Bp·T′·Bt·L floats: 64 MiB for
 /// Bp = Bt = 64, T′ = 128, L = 32) until backward, whose two arg-max scatters add two more tensors of
 /// that size at peak; splitting S into text blocks would not lower that (the tape keeps every block).
+/// Measured at that size with E = 512 (forward + backward with InfoNCE): peak RSS 420 MB for the
+/// whole test process.
 public func fineGrainedSimilarity(pose: Tensor, poseMask: Tensor, text: Tensor, textMask: Tensor) throws -> Tensor {
     guard pose.rank == 3, text.rank == 3, pose.shape[2] == text.shape[2] else {
         throw TensorError("fineGrainedSimilarity", "pose [Bp, T′, E] and text [Bt, L, E] must share E, got \(pose.shape) and \(text.shape)")

@@ -127,6 +127,18 @@ struct MaskSamplerTests {
         #expect(sizes == Set(1...5))
     }
 
+    @Test func configsBuiltInCodeAreValidatedToo() throws {
+        let batch = try syntheticBatch(layout: try tinyLayout(), lengths: [5], frames: 5)
+        var c = MaskedPoseConfig()
+        c.maskRatio = 1.5
+        #expect(tensorError { try plan(c, batch, seed: 1) }?.message == "maskRatio must be in 0…1, got 1.5")
+        c = config([.frame: 0])
+        #expect(tensorError { try plan(c, batch, seed: 1) }?.message.hasPrefix("strategy weights must be") == true)
+        c = MaskedPoseConfig()
+        c.maxClipLength = 1
+        #expect(tensorError { try plan(c, batch, seed: 1) }?.message == "clip lengths must satisfy 2 ≤ min ≤ max, got 2…1")
+    }
+
     @Test func sameSeedSameMaskOtherSeedOtherMask() throws {
         let layout = try tinyLayout()
         let batch = try syntheticBatch(layout: layout, lengths: [30, 25, 12], frames: 30)
