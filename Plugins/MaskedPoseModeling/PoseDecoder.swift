@@ -1,0 +1,92 @@
+import SignNN
+import SignPose
+import SignTensor
+
+/// The pose decoder of masked pose modeling (paper notes §3.5 [G]): encoder tokens → (x, y) of every
+/// keypoint that belongs to a part.
+///
+///   h = inputProjection(tokens)                   Linear D → d
+///   h = layers(h, keyMask)                        pre-LN Transformer layers (GELU), padding masked
+///   h = norm(h)                                   final LayerNorm (pre-LN stacks end unnormalized)
+///   ŷ_part = <part>Head(h)                        Linear d → 2·J_part, read as [B, T, J_part, 2]
+///
+/// One head per part the layout has (`body_head`, `left_hand_head`, `right_hand_head`, `face_head`,
+/// `mouth_head`). The heads depend on each part's point count, so the decoder is sized from the
+/// layout given at build time (the recipe's `layout`) and refuses batches whose layout has other
+/// counts per part: sizing at build time keeps every parameter known to the optimizer and the
+/// checkpoint from the start (lazily built heads would appear after the optimizer was made).
+/// Predictions come out concatenated over parts in `PosePart.allCases` order, i.e. for the layout
+/// points `pointOrder`. The encoder's tokens already carry position, so the decoder adds none.
+/// Discarded after pre-training.
+public final class PoseDecoder: Module {
+    public let inputProjection: Linear
+    public let layers: [TransformerEncoderLayer]
+    public let norm: LayerNorm
+    public let bodyHead: Linear?
+    public let leftHandHead: Linear?
+    public let rightHandHead: Linear?
+    public let faceHead: Linear?
+    public let mouthHead: Linear?
+    /// Point count of each part the decoder predicts (0 for parts it lacks), `PosePart.allCases` order.
+    public let pointsPerPart: [Int]
+    /// The layout the decoder was sized for.
+    public let layoutName: String
+
+    public init(inputDim: Int, layout: PoseLayout, dim: Int, layers depth: Int, heads: Int, ffDim: Int,
+                dropout: Float, rng: inout RandomStream) throws {
+        inputProjection = Linear(inputDim, dim, rng: &rng)
+        layers = try (0..<depth).map { _ in
+            try TransformerEncoderLayer(dModel: dim, heads: heads, ffDim: ffDim, dropout: dropout, activation: .gelu,
+                                        normFirst: true, rng: &rng)
+        }
+        norm = LayerNorm(dim)
+        pointsPerPart = PosePart.allCases.map { layout.indices(of: $0)?.count ?? 0 }
+        var headRng = rng
+        func head(_ part: PosePart) -> Linear? {
+            let j = layout.indices(of: part)?.count ?? 0
+            return j > 0 ? Linear(dim, 2 * j, rng: &headRng) : nil
+        }
+        bodyHead = head(.body)
+        leftHandHead = head(.leftHand)
+        rightHandHead = head(.rightHand)
+        faceHead = head(.face)
+        mouthHead = head(.mouth)
+        rng = headRng
+        layoutName = layout.name
+        super.init()
+        guard pointsPerPart.contains(where: { $0 > 0 }) else {
+            throw TensorError("PoseDecoder", "layout \(layout.name) has no body, hand, face or mouth points to predict")
+        }
+    }
+
+    /// Layout point indices in the order of the decoder's output (parts in `PosePart.allCases` order).
+    public static func pointOrder(_ layout: PoseLayout) -> [Int] {
+        PosePart.allCases.flatMap { layout.indices(of: $0) ?? [] }
+    }
+
+    /// Throws unless `layout` has the decoder's point count for every part.
+    public func check(_ layout: PoseLayout) throws {
+        let counts = PosePart.allCases.map { layout.indices(of: $0)?.count ?? 0 }
+        guard counts == pointsPerPart else {
+            func text(_ c: [Int]) -> String {
+                zip(PosePart.allCases, c).map { "\($0.displayName) \($1)" }.joined(separator: ", ")
+            }
+            throw TensorError("pretext/masked-pose", "the pose decoder was built for layout \(layoutName) (\(text(pointsPerPart))) "
+                              + "but the batch has layout \(layout.name) (\(text(counts))); set the recipe's \"layout\" to the batch layout")
+        }
+    }
+
+    /// tokens [B, T, D], keyMask [B, T] → predictions [B, T, Q, 2] for the Q points of `pointOrder`.
+    public func callAsFunction(_ tokens: Tensor, keyMask: Tensor?) throws -> Tensor {
+        var h = try inputProjection(tokens)
+        for layer in layers { h = try layer(h, keyMask: keyMask) }
+        h = try norm(h)
+        let b = tokens.shape[0], t = tokens.shape[1]
+        var parts: [Tensor] = []
+        for (head, j) in zip([bodyHead, leftHandHead, rightHandHead, faceHead, mouthHead], pointsPerPart) {
+            guard let head else { continue }
+            parts.append(try head(h).reshaped([b, t, j, 2]))
+        }
+        return parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 2)
+    }
+}

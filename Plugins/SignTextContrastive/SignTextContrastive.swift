@@ -1,0 +1,113 @@
+import Foundation
+import SignCore
+import SignNN
+import SignTensor
+
+/// `pretext/sign-text-contrastive`: fine-grained sign–text contrastive learning (paper notes §3.4, §4.2).
+///
+///   v = normalize(LN(poseProjection(encoder tokens)))       Linear D → E (+ LayerNorm), [B, T′, E]
+///   t = normalize(textProjection(text tokens))              Linear D_text → E (trainable), [B, L, E]
+///   s = fineGrainedSimilarity(v, t) (or the global cosine of the pooled features)   [B, B]
+///   loss = symmetricInfoNCE(s, scale = 1/τ, duplicates of a text excluded as negatives)
+///
+/// Temperature: the parameter `logit_scale` holds log(1/τ), initialized to log(1/τ₀) (τ₀ = 0.07).
+/// The forward pass uses min(logit_scale, log(1/τ_min)) (τ_min = 0.01), so τ never drops below
+/// τ_min; while the clamp is active the parameter gets no gradient (CLIP instead clamps the stored
+/// value after each step; here it is a pure function of the parameter, so resuming is exact).
+///
+/// Text features come from `context.textEncoder`, frozen: computed without gradient tracking.
+/// The pose side uses the shared unmasked encoding (`context.unmasked()`).
+/// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
+/// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ).
+public final class SignTextContrastive: Module, PretextTask {
+    public let poseProjection: Linear
+    public let poseNorm: LayerNorm?
+    public let textProjection: Linear
+    /// log(1/τ), shape [].
+    public let logitScale: Tensor
+    public let config: ContrastiveConfig
+    public let textDim: Int
+
+    public var termPrefix: String { "contrastive" }
+    public var needsText: Bool { true }
+
+    public init(config: ContrastiveConfig, encoderDim: Int, textDim: Int, rng: inout RandomStream) throws {
+        guard encoderDim > 0, textDim > 0 else {
+            throw TensorError("pretext/sign-text-contrastive", "encoder and text widths must be positive, got \(encoderDim) and \(textDim)")
+        }
+        self.config = config
+        self.textDim = textDim
+        poseProjection = Linear(encoderDim, config.embedDim, rng: &rng)
+        poseNorm = config.poseLayerNorm ? LayerNorm(config.embedDim) : nil
+        textProjection = Linear(textDim, config.embedDim, rng: &rng)
+        logitScale = Tensor(Float(Foundation.log(1 / config.temperature)), requiresGrad: config.learnTemperature)
+        super.init()
+    }
+
+    /// The largest logit scale, log(1/τ_min).
+    public var maxLogitScale: Float { Float(Foundation.log(1 / config.minTemperature)) }
+
+    /// exp(min(logit_scale, log(1/τ_min))) = 1/τ: tracks the parameter's gradient unless clamped.
+    public func scale() -> Tensor {
+        logitScale.item > maxLogitScale ? Tensor(maxLogitScale).exp() : logitScale.exp()
+    }
+
+    /// The effective temperature τ = 1 / scale.
+    public var temperature: Float { 1 / Foundation.exp(Swift.min(logitScale.item, maxLogitScale)) }
+
+    /// Projects and L2-normalizes pose tokens [B, T′, D] (or pooled features [B, D]).
+    public func embedPose(_ x: Tensor) throws -> Tensor {
+        var h = try poseProjection(x)
+        if let poseNorm { h = try poseNorm(h) }
+        return try l2Normalized(h)
+    }
+
+    /// Projects and L2-normalizes text features [B, L, D_text] (or [B, D_text]).
+    public func embedText(_ x: Tensor) throws -> Tensor { try l2Normalized(try textProjection(x)) }
+
+    /// [B, B] similarities of the batch's clips (rows) and texts (columns).
+    public func similarity(encoded: EncoderOutput, text: TextFeatures) throws -> Tensor {
+        switch config.similarity {
+        case .fineGrained:
+            return try fineGrainedSimilarity(pose: try embedPose(encoded.tokens), poseMask: encoded.mask,
+                                             text: try embedText(text.tokens), textMask: text.mask)
+        case .global:
+            return try globalSimilarity(pose: try embedPose(encoded.pooled), text: try embedText(try text.pooled()))
+        }
+    }
+
+    public func compute(_ context: PretextContext) throws -> PretextResult {
+        let batch = context.batch
+        guard let texts = batch.texts else {
+            throw TensorError("pretext/sign-text-contrastive", "the batch carries no texts (clips \(Self.idList(batch.ids))); "
+                              + "contrastive learning needs a text per clip")
+        }
+        guard let textEncoder = context.textEncoder else {
+            throw TensorError("pretext/sign-text-contrastive", "no text encoder in the context; the recipe needs a \"text\" component")
+        }
+        guard textEncoder.outputDim == textDim else {
+            throw TensorError("pretext/sign-text-contrastive", "the text projection expects \(textDim)-wide features, "
+                              + "text encoder \(textEncoder.modelID) gives \(textEncoder.outputDim)")
+        }
+        let features = try withNoGrad { try textEncoder.encode(texts) }
+        guard features.tokens.rank == 3, features.tokens.shape[0] == batch.size, features.tokens.shape[2] == textDim,
+              features.mask.shape == Array(features.tokens.shape.prefix(2)) else {
+            throw TensorError("pretext/sign-text-contrastive", "text encoder \(textEncoder.modelID) returned tokens \(features.tokens.shape) "
+                              + "and mask \(features.mask.shape) for \(batch.size) texts of width \(textDim)")
+        }
+        let frozen = TextFeatures(tokens: features.tokens.detached(), mask: features.mask.detached())
+        let encoded = try context.unmasked()
+        let s = try similarity(encoded: encoded, text: frozen)
+        let (loss, logits) = try symmetricInfoNCE(similarity: s, scale: scale(), excluded: try duplicateTextMask(texts))
+        let recall = inBatchRecallAt1(logits)
+        return PretextResult(terms: ["contrastive.infonce": loss],
+                             metrics: ["contrastive.r1_pose_to_text": recall.poseToText,
+                                       "contrastive.r1_text_to_pose": recall.textToPose,
+                                       "contrastive.tau": temperature])
+    }
+
+    /// `a, b, c` (the first 8 ids, then a count).
+    static func idList(_ ids: [String]) -> String {
+        ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", … (\(ids.count) in all)"
+    }
+}
