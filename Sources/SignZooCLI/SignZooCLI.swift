@@ -1,11 +1,17 @@
 import ArgumentParser
 
-/// The `signzoo` command line. Third parties add plugins by calling `SignZooCLI.main()` from their
-/// own executable (see DESIGN.md §6).
+/// The `signzoo` command line. Third parties add plugins by calling
+/// `SignZooCLI.main(plugins: .builtin + [MyPlugin.register])` from their own executable.
 public struct SignZooCLI: ParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "signzoo",
         abstract: "SignZoo: pose-based sign-language pre-training, fine-tuning and export.",
-        subcommands: [DemoCommand.self, PoseCommand.self, DataCommand.self])
+        subcommands: [DemoCommand.self, PoseCommand.self, DataCommand.self, RegistryCommand.self])
     public init() {}
+
+    /// Runs the command line with `plugins` registered.
+    public static func main(plugins: PluginSet) {
+        ActivePlugins.set = plugins
+        main()
+    }
 }

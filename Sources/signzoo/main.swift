@@ -1,2 +1,3 @@
 import SignZooCLI
-SignZooCLI.main()
+
+SignZooCLI.main(plugins: .builtin)

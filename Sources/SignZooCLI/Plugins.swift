@@ -1,0 +1,32 @@
+import MaskedPoseModeling
+import SignCore
+import SignTextContrastive
+
+/// The plugins an executable offers: a list of registration functions. `signzoo` uses `.builtin`;
+/// a third party adds its own with `SignZooCLI.main(plugins: .builtin + [MyTaskPlugin.register])`.
+public struct PluginSet: Sendable {
+    public typealias Registration = @Sendable (inout Registry) throws -> Void
+    public let registrations: [Registration]
+    public init(_ registrations: [Registration]) { self.registrations = registrations }
+
+    /// Every plugin shipped with SignZoo (one line each).
+    public static let builtin = PluginSet([
+        MaskedPoseModelingPlugin.register,
+        SignTextContrastivePlugin.register,
+    ])
+
+    public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
+
+    /// A registry with every plugin registered (a duplicate id is an error naming both origins).
+    public func makeRegistry() throws -> Registry {
+        var r = Registry()
+        for register in registrations { try register(&r) }
+        return r
+    }
+}
+
+/// The plugin set of this process, chosen by `SignZooCLI.main(plugins:)` before parsing.
+enum ActivePlugins {
+    nonisolated(unsafe) static var set = PluginSet.builtin
+    static func registry() throws -> Registry { try set.makeRegistry() }
+}
