@@ -19,11 +19,14 @@ final class AtomicOutputFile {
         guard fd >= 0 else { throw CorpusError(path, .io, "cannot create \(temporaryPath): \(String(cString: strerror(errno)))") }
     }
 
-    deinit {
-        if !committed {
-            if fd >= 0 { close(fd) }
-            unlink(temporaryPath)
-        }
+    deinit { discard() }
+
+    /// Closes and removes the temporary file (no effect after `commit()`).
+    func discard() {
+        guard !committed else { return }
+        committed = true
+        if fd >= 0 { close(fd); fd = -1 }
+        unlink(temporaryPath)
     }
 
     /// Appends `bytes` at the end.
@@ -131,8 +134,8 @@ extension UnsafeMutableRawBufferPointer {
 /// A 64-bit checksum of a byte range: 8-byte little-endian words mixed with a multiply–xorshift round
 /// (the tail zero-padded, the length folded in). Not cryptographic; detects flipped, zeroed and
 /// shifted bytes in a clip with probability 1 − 2⁻⁶⁴ per corruption, at memory speed.
-enum ClipChecksum {
-    static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
+public enum ClipChecksum {
+    public static func of(_ bytes: UnsafeRawBufferPointer) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(bytes.count)
         let words = bytes.count / 8
         var a: UInt64 = 0x243F_6A88_85A3_08D3, b: UInt64 = 0x1319_8A2E_0370_7344

@@ -4,7 +4,7 @@
 /// speed whatever the CPU's F16C support. Encoding rounds to nearest, ties to even (`Float16(x)`).
 /// Precision: 11 significant bits, so |x − half(x)| ≤ 2⁻¹¹·|x| (pixel coordinates up to 2048 are off
 /// by at most 0.5 px, scores in [0, 1] by at most 2.4e-4); the largest finite value is 65,504.
-enum HalfFloat {
+public enum HalfFloat {
     static let table: [Float] = (0..<65_536).map { Float(Float16(bitPattern: UInt16($0))) }
 
     /// Decodes `count` little-endian float16 values from `src` into `dst`.
@@ -28,5 +28,5 @@ enum HalfFloat {
     }
 
     /// The largest error float16 rounding may introduce at `x` (half a unit in the last place).
-    static func tolerance(_ x: Float) -> Float { max(abs(x) * (1.0 / 2048.0), 3e-8) }
+    public static func tolerance(_ x: Float) -> Float { max(abs(x) * (1.0 / 2048.0), 3e-8) }
 }

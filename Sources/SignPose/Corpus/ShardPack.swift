@@ -275,7 +275,8 @@ public final class ShardPack: @unchecked Sendable {
         return PoseLayout(name: h.layout.name, components: comps)
     }
 
-    static func foldChecksum(_ h: UInt64, _ chunk: UInt64) -> UInt64 {
+    /// Folds the checksum of one chunk of records (1024 records, the last one shorter) into `h`.
+    public static func foldChecksum(_ h: UInt64, _ chunk: UInt64) -> UInt64 {
         var x = (h ^ chunk) &* 0x9E37_79B9_7F4A_7C15
         x ^= x >> 32
         return x

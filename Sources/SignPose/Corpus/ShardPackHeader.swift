@@ -47,7 +47,8 @@ public struct ShardPackHeader: Codable, Equatable, Sendable {
 
     public static let formatName = "signzoo-pose-pack"
 
-    func encoded() throws -> [UInt8] {
+    /// The header as `header.json` bytes (pretty-printed, sorted keys, final newline).
+    public func encoded() throws -> [UInt8] {
         let enc = JSONEncoder()
         enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         return Array(try enc.encode(self)) + [0x0A]

@@ -35,7 +35,7 @@ public final class ShardPackWriter {
 
     static let shardHeaderSize = 32
     static let indexHeaderSize = 64
-    static let recordsPerChunk = 1024
+    public static let recordsPerChunk = 1024
 
     /// Starts a pack in `directory` (created if missing). `shardBytes` bounds each shard file (a clip
     /// larger than that gets a shard of its own).
@@ -197,7 +197,9 @@ public final class ShardPackWriter {
     public func abort() {
         guard !finished else { return }
         finished = true
+        shardFile?.discard()
         shardFile = nil
+        index.discard()
         for p in committedPaths { unlink(p) }
         committedPaths = []
     }
