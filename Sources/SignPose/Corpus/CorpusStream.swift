@@ -119,7 +119,6 @@ public final class CorpusStream: @unchecked Sendable {
 final class BoundedQueue<T>: @unchecked Sendable {
     private let condition = NSCondition()
     private var items: [T] = []
-    private var head = 0
     private let capacity: Int
     private var cancelled = false
 
@@ -130,7 +129,7 @@ final class BoundedQueue<T>: @unchecked Sendable {
     func put(_ item: T) -> Bool {
         condition.lock()
         defer { condition.unlock() }
-        while items.count - head >= capacity && !cancelled { condition.wait() }
+        while items.count >= capacity && !cancelled { condition.wait() }
         guard !cancelled else { return false }
         items.append(item)
         condition.broadcast()
@@ -141,11 +140,9 @@ final class BoundedQueue<T>: @unchecked Sendable {
     func take() -> T? {
         condition.lock()
         defer { condition.unlock() }
-        while items.count == head && !cancelled { condition.wait() }
+        while items.isEmpty && !cancelled { condition.wait() }
         guard !cancelled else { return nil }
-        let item = items[head]
-        head += 1
-        if head > 64 && head * 2 > items.count { items.removeFirst(head); head = 0 }
+        let item = items.removeFirst()   // at most `capacity` items: cheap, and releases the batch at once
         condition.broadcast()
         return item
     }

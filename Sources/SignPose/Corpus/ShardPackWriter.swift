@@ -32,6 +32,7 @@ public final class ShardPackWriter {
     public private(set) var clipCount = 0
     public private(set) var frameCount = 0
     private var finished = false
+    private let createdDirectory: Bool
 
     static let shardHeaderSize = 32
     static let indexHeaderSize = 64
@@ -44,6 +45,7 @@ public final class ShardPackWriter {
         guard layout.pointCount > 0, layout.pointCount <= Int(UInt16.max) else {
             throw CorpusError(directory, .invalidArgument, "layout \(layout.name) has \(layout.pointCount) points (1…65535 allowed)")
         }
+        createdDirectory = !FileManager.default.fileExists(atPath: directory)
         do { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) } catch {
             throw CorpusError(directory, .io, "cannot create the folder: \(error.localizedDescription)")
         }
@@ -202,6 +204,7 @@ public final class ShardPackWriter {
         index.discard()
         for p in committedPaths { unlink(p) }
         committedPaths = []
+        if createdDirectory { rmdir(directory) }   // only succeeds when empty
     }
 
     // MARK: Internals
