@@ -20,7 +20,7 @@ import SignTensor
 ///
 /// ## Memory
 /// Independent of the number of clips except for the block order (4 bytes per block: 16 KB for a
-/// million clips in blocks of 256): one window of records (~130 B per clip), at most
+/// million clips in blocks of 256): one window of records (under 200 B per clip), at most
 /// `prefetchBatches` decoded batches in the queue plus the one being decoded, and one read buffer per
 /// decode thread. Clip bytes are read with `pread` (no mapping), so resident memory stays flat however
 /// large the pack is.

@@ -14,7 +14,7 @@ public struct StreamOptions: Equatable, Sendable {
     /// Contiguous index entries that move together when the block order is shuffled.
     public var blockSize: Int
     /// Blocks mixed together: the shuffle window holds `blockSize × windowBlocks` clips (their records
-    /// only, about 130 bytes each), and is also the pool that length bucketing sorts.
+    /// only, under 200 bytes each), and is also the pool that length bucketing sorts.
     public var windowBlocks: Int
     /// Keep only clips whose split is one of these (nil keeps all; clips without split are dropped by a filter).
     public var splits: Set<String>?
