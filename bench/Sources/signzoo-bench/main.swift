@@ -12,6 +12,8 @@ import SignTensor
 struct Options {
     var threads = 2, steps = 10, warmup = 3, batch = 32, seq = 128
     var torch = true
+    /// Which benchmarks: anchor, stream (default: all).
+    var only: String?
     init(_ args: [String]) {
         var i = 0
         while i < args.count {
@@ -23,6 +25,7 @@ struct Options {
             case "--batch": batch = next ?? batch; i += 1
             case "--seq": seq = next ?? seq; i += 1
             case "--no-torch": torch = false
+            case "--only": only = i + 1 < args.count ? args[i + 1] : nil; i += 1
             default: break
             }
             i += 1
@@ -87,22 +90,27 @@ func runTorch(_ o: Options) -> [String: Any]? {
     return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
 }
 
+func runAnchorBench(_ o: Options) throws {
+    print("SignZoo anchor benchmark: 4-layer encoder d256 h8 ff1024 pre-LN GELU, batch \(o.batch)×\(o.seq), AdamW, \(o.threads) threads, median of \(o.steps) after \(o.warmup) warm-up")
+    let s = try runAnchor(o)
+    let t = o.torch ? runTorch(o) : nil
+    func cell(_ v: Double?) -> String { v.map { String(format: "%9.1f", $0) } ?? "        –" }
+    print("")
+    print("metric              swift      torch    ratio (swift/torch)")
+    for (label, key) in [("train step ms", "train_ms"), ("  best", "train_best_ms"), ("eval forward ms", "infer_ms"), ("  best", "infer_best_ms"), ("peak RSS MiB", "peak_rss_mib")] {
+        let tv = t?[key] as? Double
+        let ratio = tv.map { String(format: "%6.2f", s[key]! / $0) } ?? "     –"
+        print("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(cell(s[key]))  \(cell(tv))   \(ratio)")
+    }
+    print(String(format: "swift GFLOP/s: train %.0f, eval %.0f (forward 27.9 GFLOP at 32×128)", s["train_gflops"]!, s["infer_gflops"]!))
+    if let t {
+        print(String(format: "train_ratio = %.3f\ninfer_ratio = %.3f\nrss_ratio = %.3f   (torch %@)", s["train_ms"]! / (t["train_ms"] as! Double),
+                     s["infer_ms"]! / (t["infer_ms"] as! Double), s["peak_rss_mib"]! / (t["peak_rss_mib"] as! Double), (t["torch"] as? String ?? "?")))
+    } else {
+        print("torch: absent — PyTorch ratios skipped (pip install torch==2.13.0+cpu)")
+    }
+}
+
 let o = Options(Array(CommandLine.arguments.dropFirst()))
-print("SignZoo anchor benchmark: 4-layer encoder d256 h8 ff1024 pre-LN GELU, batch \(o.batch)×\(o.seq), AdamW, \(o.threads) threads, median of \(o.steps) after \(o.warmup) warm-up")
-let s = try runAnchor(o)
-let t = o.torch ? runTorch(o) : nil
-func cell(_ v: Double?) -> String { v.map { String(format: "%9.1f", $0) } ?? "        –" }
-print("")
-print("metric              swift      torch    ratio (swift/torch)")
-for (label, key) in [("train step ms", "train_ms"), ("  best", "train_best_ms"), ("eval forward ms", "infer_ms"), ("  best", "infer_best_ms"), ("peak RSS MiB", "peak_rss_mib")] {
-    let tv = t?[key] as? Double
-    let ratio = tv.map { String(format: "%6.2f", s[key]! / $0) } ?? "     –"
-    print("\(label.padding(toLength: 16, withPad: " ", startingAt: 0))\(cell(s[key]))  \(cell(tv))   \(ratio)")
-}
-print(String(format: "swift GFLOP/s: train %.0f, eval %.0f (forward 27.9 GFLOP at 32×128)", s["train_gflops"]!, s["infer_gflops"]!))
-if let t {
-    print(String(format: "train_ratio = %.3f\ninfer_ratio = %.3f\nrss_ratio = %.3f   (torch %@)", s["train_ms"]! / (t["train_ms"] as! Double),
-                 s["infer_ms"]! / (t["infer_ms"] as! Double), s["peak_rss_mib"]! / (t["peak_rss_mib"] as! Double), (t["torch"] as? String ?? "?")))
-} else {
-    print("torch: absent — PyTorch ratios skipped (pip install torch==2.13.0+cpu)")
-}
+if o.only == nil || o.only == "anchor" { try runAnchorBench(o) }
+if o.only == nil || o.only == "stream" { try runStreamingBench() }
