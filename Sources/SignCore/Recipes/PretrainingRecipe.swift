@@ -20,7 +20,7 @@ public struct PretrainingRecipe {
     public let name: String
     public let pipeline: PosePipeline
     public let batchSize: Int
-    public let trainer: TrainerConfig
+    public private(set) var trainer: TrainerConfig
 
     public init(contentsOf url: URL) throws {
         let data: Data
@@ -68,6 +68,14 @@ public struct PretrainingRecipe {
         let method = try node.string("preprocessing", default: "unisign")
         guard method == "unisign" else { throw RecipeError(path: RecipeValue.join(node.path, "preprocessing"), message: "unknown preprocessing \"\(method)\" (unisign)") }
         return (PosePipeline(preprocessing: .uniSign, layout: layout, augmentation: augmentation, maxFrames: maxFrames), batchSize)
+    }
+
+    /// The same recipe with another step count (warm-up capped at a tenth of it).
+    public func withSteps(_ steps: Int) -> PretrainingRecipe {
+        var r = self
+        r.trainer.steps = steps
+        r.trainer.warmupSteps = min(r.trainer.warmupSteps, max(1, steps / 10))
+        return r
     }
 
     /// Builds encoder, text encoder (when the recipe has one) and pretext tasks through `registry`.
