@@ -100,8 +100,17 @@ public struct BuildContext {
     public var dimensions: [String: Int]
     /// Named strings decided elsewhere (`layout`: the pose layout name the run uses).
     public var values: [String: String]
-    public init(seed: UInt64 = 0, dimensions: [String: Int] = [:], values: [String: String] = [:]) {
-        self.seed = seed; self.dimensions = dimensions; self.values = values
+    /// Named lists decided by the data or a checkpoint: `labels` (class names, ISLR), `glosses`
+    /// (gloss vocabulary, CTC), `texts` (training sentences, for a translation vocabulary).
+    public var lists: [String: [String]]
+    public init(seed: UInt64 = 0, dimensions: [String: Int] = [:], values: [String: String] = [:], lists: [String: [String]] = [:]) {
+        self.seed = seed; self.dimensions = dimensions; self.values = values; self.lists = lists
+    }
+
+    /// A list that the data or checkpoint must have provided.
+    public func list(_ name: String) throws -> [String] {
+        guard let l = lists[name] else { throw RegistryError(message: "build context lacks the list \"\(name)\" (known: \(lists.keys.sorted().joined(separator: ", ")))") }
+        return l
     }
 
     /// A dimension that an earlier component must have set.
