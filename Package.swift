@@ -8,6 +8,8 @@ import PackageDescription
 /// exposing `static func register(in: inout Registry)`; SignZooCLI lists them in its built-in table.
 /// Each gets a test target `<Name>Tests` in Tests/Plugins/<Name>Tests.
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
+    ("PrecomputedText", ["SignCore", "SignNN", "SignTensor"]),
+    ("BERTTextEncoder", ["SignCore", "SignNN", "SignTensor"]),
 ]
 
 let package = Package(
