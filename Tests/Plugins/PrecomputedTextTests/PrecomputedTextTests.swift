@@ -88,6 +88,9 @@ struct PrecomputedTextTests {
             import text_features as tf
             texts = tf.read_texts(sys.argv[2])
             assert texts == ["hello world", "Grüße 你好", ""], texts
+            plain = sys.argv[2] + ".txt"
+            open(plain, "w", encoding="utf-8").write("one\\n\\n  two  \\none\\n")
+            assert tf.read_texts(plain) == ["one", "  two  "], tf.read_texts(plain)
             rows = [np.arange(3 * (i + 2), dtype=np.float32).reshape(i + 2, 3) + 100 * i for i in range(len(texts))]
             tensors, metadata = tf.pack(rows, texts, "toy-model", "test", pooled=False, half=True)
             save_file(tensors, sys.argv[3], metadata=metadata)
