@@ -129,8 +129,9 @@ public final class BERTTextEncoder: TextEncoder {
                 let rows: Tensor
                 if pooled {
                     rows = Tensor.zeros([1, d])
-                    for p in 0..<n { for c in 0..<d { rows.pointer[c] += src[p * d + c] } }
-                    for c in 0..<d { rows.pointer[c] /= Float(n) }
+                    let sum = rows.pointer
+                    for p in 0..<n { for c in 0..<d { sum[c] += src[p * d + c] } }
+                    for c in 0..<d { sum[c] /= Float(n) }
                 } else {
                     rows = Tensor(uninitializedShape: [n, d])
                     rows.pointer.update(from: src, count: n * d)
