@@ -10,6 +10,8 @@ import PackageDescription
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("MaskedPoseModeling", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("SignTextContrastive", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("PrecomputedText", ["SignCore", "SignNN", "SignTensor"]),
+    ("BERTTextEncoder", ["SignCore", "SignNN", "SignTensor"]),
 ]
 
 let package = Package(
