@@ -1,4 +1,6 @@
+import BERTTextEncoder
 import MaskedPoseModeling
+import PrecomputedText
 import SignCore
 import SignTextContrastive
 
@@ -13,6 +15,8 @@ public struct PluginSet: Sendable {
     public static let builtin = PluginSet([
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
+        PrecomputedTextPlugin.register,
+        BERTTextEncoderPlugin.register,
     ])
 
     public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
