@@ -79,7 +79,8 @@ struct HandOrientation: Equatable, Sendable {
 /// MCP, IP, tip; 5–8 index MCP, PIP, DIP, tip; 9–12 middle; 13–16 ring; 17–20 pinky).
 ///
 /// In the hand's local frame (x radial = thumb side, y distal, z palmar; units of the signer's shoulder
-/// width, so the wrist-to-middle-tip length is 0.5 ≈ 19 cm for a 38 cm shoulder width) finger f starts
+/// width, scaled per signer by 1.18–1.36 so that the wrist-to-middle-knuckle distance, 0.255 here, is
+/// about 0.33 as in real MediaPipe poses) finger f starts
 /// at its knuckle `b_f` with direction `d₀ = (sin(s_f + a_f), cos(s_f + a_f), 0)` (s_f the natural
 /// splay, a_f the abduction). After cumulative flexion φ the segment direction is
 /// `cos φ · d₀ + sin φ · ẑ`, so flexion curls the finger towards the palm side:

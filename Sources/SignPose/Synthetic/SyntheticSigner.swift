@@ -33,16 +33,19 @@ public struct SyntheticSigner: Equatable, Sendable {
     let lean: Float
     let restOffset: SIMD3<Float>
 
-    /// Signer `id` of `count`, drawn from `rng`. The last `heldOut(count)` signers are the test
+    /// Signer `id` of `count`, drawn from `rng`. Proportions follow MediaPipe poses of real signers
+    /// (Tests/Fixtures PHOENIX-2014T, AUTSL and ASL samples, in shoulder widths): outer eye corners 0.30–0.32
+    /// apart, nose tip 0.56–0.63 above the shoulders, wrist to middle knuckle up to 0.33, upper arm up to
+    /// 0.8–1.1 and forearm up to 0.8 in projection, hips 1.4–1.5 below the shoulders and 0.62–0.69 apart. The last `heldOut(count)` signers are the test
     /// signers, the `heldOut(count)` before them the dev signers, the rest train.
     static func random(id: Int, count: Int, width: Int, height: Int, rng: inout RandomStream) -> SyntheticSigner {
         let shoulder = Float(min(width, height)) * rng.uniform(in: 0.26...0.33)
         let centre = SIMD2<Float>(Float(width) * (0.5 + rng.normal(sigma: 0.03)), Float(height) * rng.uniform(in: 0.42...0.48))
         return SyntheticSigner(
             id: id, split: split(of: id, count: count), shoulderPixels: shoulder, centre: centre,
-            upperArm: rng.uniform(in: 0.78...0.86), forearm: rng.uniform(in: 0.68...0.76), neck: rng.uniform(in: 0.66...0.76),
-            torso: rng.uniform(in: 1.30...1.42), hipHalfWidth: rng.uniform(in: 0.30...0.36),
-            eyeDistance: rng.uniform(in: 0.25...0.29), handScale: rng.uniform(in: 0.93...1.07),
+            upperArm: rng.uniform(in: 0.85...0.95), forearm: rng.uniform(in: 0.75...0.85), neck: rng.uniform(in: 0.55...0.65),
+            torso: rng.uniform(in: 1.38...1.52), hipHalfWidth: rng.uniform(in: 0.31...0.35),
+            eyeDistance: rng.uniform(in: 0.28...0.32), handScale: rng.uniform(in: 1.18...1.36),
             tempo: rng.uniform(in: 0.8...1.25), amplitude: rng.uniform(in: 0.88...1.12),
             noise: rng.uniform(in: 0.003...0.009), dropRate: rng.uniform(in: 0...0.03),
             handLossRate: rng.uniform(in: 0...0.3), lean: SynthMath.radians(rng.normal(sigma: 2.5)),

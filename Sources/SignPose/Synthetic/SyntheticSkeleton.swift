@@ -8,7 +8,8 @@ import SignTensor
 ///   hands, clipped to [0.35, 1]; every point may drop out on its own.
 /// - `mediapipe-holistic-543` (XYZC): pixel x, y and MediaPipe-style depth z (relative to the hip
 ///   midpoint for POSE, the nose tip for FACE, the wrist for hands, in units of the frame width);
-///   POSE visibility ~ N(0.995, 0.004) clipped to [0.9, 1] and body points may drop out; face and hand
+///   POSE visibility ~ N(0.995, 0.004) clipped to [0.9, 1] and body points may drop out (at 0.3× the
+///   signer's rate: MediaPipe's pose rarely loses single points); face and hand
 ///   points have confidence 1 and vanish only as a whole hand.
 ///
 /// In both, legs and feet are out of the picture (missing), a point that falls outside the frame is
@@ -116,8 +117,9 @@ enum SyntheticSkeleton {
                 guard var v = position(recipe.source, b) else { continue }
                 let isHand = recipe.group == .leftHand || recipe.group == .rightHand
                 if recipe.group == .leftHand && lost[0][t] || recipe.group == .rightHand && lost[1][t] { continue }
-                let individualDrop = !holistic || recipe.group == .body
-                if individualDrop && rng.chance(signer.dropRate) { continue }
+                if !holistic && rng.chance(signer.dropRate) || holistic && recipe.group == .body && rng.chance(signer.dropRate * 0.3) {
+                    continue
+                }
                 let sigma = signer.noise * (isHand ? 1.5 : recipe.group == .face ? 0.35 : 1)
                 v += SIMD3(rng.normal(sigma: sigma), rng.normal(sigma: sigma), rng.normal(sigma: sigma))
                 let x = v.x + b.shift.x, y = v.y + b.shift.y
