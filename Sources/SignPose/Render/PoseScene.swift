@@ -55,7 +55,8 @@ enum PoseStroke: Equatable {
 }
 
 /// Turns pose frames into strokes: limbs (layout limbs whose two ends are present, coloured by the
-/// part of their first end, else of their second end, else grey) and dots on the points of the five
+/// part of their first end when both ends belong to parts, else grey: legs, the face-mesh
+/// tesselation of files that store it) and dots on the points of the five
 /// parts. Points with confidence 0 — and the limbs touching them — are not drawn. The
 /// `POSE_WORLD_LANDMARKS` component (metric 3-D coordinates, not pixels) is never drawn.
 ///
@@ -202,7 +203,7 @@ struct PoseScene {
             }
             let panelScale = normalized && panel.crossHair ? 0.8 : 1 as Float
             for (a, b) in limbs where panel.points.contains(a) && panel.points.contains(b) && valid(t, a) && valid(t, b) {
-                let ink = PoseInk(partOf[a] ?? partOf[b])
+                let ink = partOf[a] == nil || partOf[b] == nil ? PoseInk.other : PoseInk(partOf[a])
                 let w = (ink == .face || ink == .mouth ? 0.6 : 1) * lineWidth * panelScale
                 out.append(.line(panel.map(xy(t, a)) + origin, panel.map(xy(t, b)) + origin, width: w, ink: ink))
             }

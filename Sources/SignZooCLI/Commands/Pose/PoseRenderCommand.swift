@@ -16,7 +16,7 @@ struct PoseRenderCommand: ParsableCommand {
 
     @Argument(help: "Pose file (.pose, .npy, .npz, MMPose .json).") var file: String
     @Option(name: .shortAndLong, help: "Output image: .png, .gif or .svg.") var output: String
-    @Option(help: "Frame range a:b (half-open; either end may be omitted, negative counts from the end).") var frames: String?
+    @Option(help: "Frame range a:b (half-open; either end may be omitted; negative values count from the end, written --frames=-8:).") var frames: String?
     @Flag(help: "Draw after Uni-Sign normalisation: body in [-1, 1], hands and face in insets around their anchors.")
     var normalized = false
     @Option(help: "Size of one frame in pixels, WxH (default: 320 on the longer side).") var size: String?
