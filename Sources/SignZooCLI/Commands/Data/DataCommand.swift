@@ -4,5 +4,5 @@ import ArgumentParser
 struct DataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "data", abstract: "Synthesize, pack and summarize pose corpora.",
-        subcommands: [DataPackCommand.self, DataStatsCommand.self])
+        subcommands: [DataSynthCommand.self, DataPackCommand.self, DataStatsCommand.self])
 }

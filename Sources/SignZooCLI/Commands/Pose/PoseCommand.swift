@@ -4,5 +4,5 @@ import ArgumentParser
 struct PoseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pose", abstract: "Inspect, render and convert pose files (.pose, .npy/.npz, MMPose JSON).",
-        subcommands: [PoseInfoCommand.self, PoseConvertCommand.self])
+        subcommands: [PoseInfoCommand.self, PoseRenderCommand.self, PoseConvertCommand.self])
 }
