@@ -8,6 +8,7 @@ import PackageDescription
 /// exposing `static func register(in: inout Registry)`; SignZooCLI lists them in its built-in table.
 /// Each gets a test target `<Name>Tests` in Tests/Plugins/<Name>Tests.
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
+    ("MSLUEncoder", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
 ]
 
 let package = Package(
