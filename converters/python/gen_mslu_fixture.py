@@ -28,7 +28,7 @@ from mslu_torch import MSLUConfig, MSLUEncoder, LayoutGraphs, state_dict_float32
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "Tests", "Fixtures", "reference", "mslu")
 RECIPE = {"type": "encoder/mslu", "gcnWidths": [8, 12], "branchDim": 16, "layers": 2, "heads": 2, "ffnDim": 24,
           "dropout": 0.0, "temporalConv": True, "temporalKernel": 3, "outputDim": 10}
-GRAD_NAMES = ["body_gcn.blocks.0.conv.weight", "hand_gcn.input_proj.weight", "hand_gcn.blocks.0.norm.weight",
+GRAD_NAMES = ["body_gcn.blocks.0.conv.weight", "hand_gcn.blocks.0.conv.weight", "hand_gcn.input_proj.weight", "hand_gcn.blocks.0.norm.weight",
               "non_manual_gcn.blocks.0.residual.weight", "mask_token", "manual.proj.weight",
               "manual.temporal_conv.conv.weight", "manual.encoder.layers.0.self_attn.in_proj_weight",
               "non_manual.encoder.layers.1.linear1.weight", "non_manual.encoder.norm.weight", "fusion.weight"]

@@ -50,7 +50,7 @@ struct MSLUTorchParityTests {
             #expect(maxRelDiff(try #require(p.grad, "\(name)"), expected) <= 1e-3, "\(name)")
             checked += 1
         }
-        #expect(checked == 11)
+        #expect(checked == 12)
         let buffers = Dictionary(uniqueKeysWithValues: enc.namedBuffers())
         for stat in ["running_mean", "running_var"] {
             let name = "hand_gcn.blocks.0.norm.\(stat)"
