@@ -52,7 +52,8 @@ struct BatchNormOpTests {
         try y1.backward(seed: g)
         try y2.backward(seed: try g.permuted([1, 0]).reshaped([1, c, r]))
         #expect(maxAbsDiff(x.grad!, try x2.grad!.reshaped([c, r]).permuted([1, 0])) <= 1e-5)
-        #expect(maxRelDiff(w.grad!, w2.grad!) <= 1e-4 && maxRelDiff(b.grad!, b2.grad!) <= 1e-4)
+        // Σ g·x̂ and Σ g over 1 700 rows (values up to ~60): both kernels sum in Float tiles, so compare absolutely.
+        #expect(maxAbsDiff(w.grad!, w2.grad!) <= 2e-4 && maxAbsDiff(b.grad!, b2.grad!) <= 2e-4)
     }
 
     @Test func badInput() {
