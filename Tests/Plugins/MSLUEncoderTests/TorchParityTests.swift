@@ -41,13 +41,13 @@ struct MSLUTorchParityTests {
         #expect(maxAbsDiff(out.tokens, fx["train.tokens"]!) <= 1e-4)
         #expect(maxAbsDiff(out.pooled, fx["train.pooled"]!) <= 1e-4)
         try (out.tokens * fx["proj"]!).sum().backward()
-        #expect(maxRelDiff(try #require(batch.poses.grad), fx["grad.poses"]!) <= 1e-3)
+        #expect(scaledDiff(try #require(batch.poses.grad), fx["grad.poses"]!) <= 1e-3)
         let params = Dictionary(uniqueKeysWithValues: enc.namedParameters())
         var checked = 0
         for (key, expected) in fx where key.hasPrefix("grad.") && key != "grad.poses" {
             let name = String(key.dropFirst(5))
             let p = try #require(params[name], "\(name)")
-            #expect(maxRelDiff(try #require(p.grad, "\(name)"), expected) <= 1e-3, "\(name)")
+            #expect(scaledDiff(try #require(p.grad, "\(name)"), expected) <= 1e-3, "\(name)")
             checked += 1
         }
         #expect(checked == 12)
@@ -57,4 +57,13 @@ struct MSLUTorchParityTests {
             #expect(maxAbsDiff(buffers[name]!, fx["train.\(name)"]!) <= 1e-5, "\(name)")
         }
     }
+}
+
+/// max |a − b| / max |b|: the error relative to the tensor's scale. Element-wise relative errors are
+/// meaningless for gradients through BatchNorm's backward (g − mean g − x̂·mean g·x̂ cancels to values
+/// near zero): PyTorch's own float32 gradients differ from its float64 ones by 1.2e-3 element-wise
+/// (floor 1e-3) on this fixture, but by ≤ 1.1e-5 of the scale; Swift's are within 3e-5 of the scale.
+func scaledDiff(_ a: Tensor, _ b: Tensor) -> Float {
+    let scale = b.toArray().map(abs).max() ?? 0
+    return maxAbsDiff(a, b) / max(scale, 1e-12)
 }
