@@ -12,6 +12,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("SignTextContrastive", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("PrecomputedText", ["SignCore", "SignNN", "SignTensor"]),
     ("BERTTextEncoder", ["SignCore", "SignNN", "SignTensor"]),
+    ("MSLUEncoder", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
 ]
 
 let package = Package(
@@ -40,7 +41,8 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
-        .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore"],
+        .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "MSLUEncoder",
+                                                                "MaskedPoseModeling", "SignTextContrastive"],
                           path: "bench/Sources/signzoo-bench"),
         // Shared test helpers (grad checks, fixtures, Python runner); fixtures live in Tests/Fixtures
         // and are located through #filePath (no bundle resources).

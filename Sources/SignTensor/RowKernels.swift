@@ -174,9 +174,9 @@ func reluBackward(_ g: UnsafePointer<Float>, _ x: UnsafePointer<Float>, _ dx: Un
         var i = s
         while i + 16 <= e {
             let gv = load16(g + i), xv = load16(x + i)
-            var r = F16()
-            for l in 0..<16 { r[l] = xv[l] > 0 ? gv[l] : 0 }
-            store16(r, d + i)
+            // A mask select (one vector blend); a per-lane loop here did not vectorize and made
+            // ReLU's backward 15% of a GCN training step.
+            store16(gv.replacing(with: 0, where: .!(xv .> F16())), d + i)
             i += 16
         }
         while i < e { d[i] = x[i] > 0 ? g[i] : 0; i += 1 }

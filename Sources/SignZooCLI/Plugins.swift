@@ -1,5 +1,6 @@
 import BERTTextEncoder
 import MaskedPoseModeling
+import MSLUEncoder
 import PrecomputedText
 import SignCore
 import SignTextContrastive
@@ -13,6 +14,7 @@ public struct PluginSet: Sendable {
 
     /// Every plugin shipped with SignZoo (one line each).
     public static let builtin = PluginSet([
+        MSLUEncoderPlugin.register,
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
         PrecomputedTextPlugin.register,

@@ -33,6 +33,29 @@ struct BatchNormOpTests {
         #expect(rm.toArray() == [1] && rv.toArray() == [1.5])
     }
 
+    /// The channels-last [R, C] kernel (row-wise sums, blocks per thread) against the per-channel
+    /// kernel on the same values laid out [1, C, R], in training and eval mode, with gradients and
+    /// running statistics; R spans several 256-row tiles and thread blocks.
+    @Test(arguments: [true, false]) func rowsKernelMatchesChannelKernel(training: Bool) throws {
+        let (r, c) = (1700, 40)   // 68 000 values: two thread blocks at 2 threads
+        let x = rand([r, c], seed: 47), w = rand([c], seed: 48), b = rand([c], seed: 49), g = rand([r, c], seed: 50)
+        let rm1 = rand([c], seed: 51, std: 0.1), rv1 = Tensor.full([c], 0.7)
+        let rm2 = rm1.copy(), rv2 = rv1.copy()
+        let x2 = try x.permuted([1, 0]).reshaped([1, c, r]).copy()
+        for t in [x, w, b, x2] { t.requiresGrad = true }
+        let w2 = w.copy(), b2 = b.copy()
+        w2.requiresGrad = true; b2.requiresGrad = true
+        let y1 = try x.batchNorm(weight: w, bias: b, runningMean: rm1, runningVar: rv1, training: training)
+        let y2 = try x2.batchNorm(weight: w2, bias: b2, runningMean: rm2, runningVar: rv2, training: training)
+        #expect(maxAbsDiff(y1, try y2.reshaped([c, r]).permuted([1, 0])) <= 1e-5)
+        #expect(maxAbsDiff(rm1, rm2) <= 1e-6 && maxAbsDiff(rv1, rv2) <= 1e-6)
+        try y1.backward(seed: g)
+        try y2.backward(seed: try g.permuted([1, 0]).reshaped([1, c, r]))
+        #expect(maxAbsDiff(x.grad!, try x2.grad!.reshaped([c, r]).permuted([1, 0])) <= 1e-5)
+        // Σ g·x̂ and Σ g over 1 700 rows (values up to ~60): both kernels sum in Float tiles, so compare absolutely.
+        #expect(maxAbsDiff(w.grad!, w2.grad!) <= 2e-4 && maxAbsDiff(b.grad!, b2.grad!) <= 2e-4)
+    }
+
     @Test func badInput() {
         let x = Tensor.zeros([4, 3, 5])
         #expect(throws: TensorError("batchNorm", "input must be [B, C] or [B, C, T], got [5]")) {
