@@ -87,7 +87,8 @@ public enum TrainingData {
         }
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         let report = try CorpusPacker.pack(manifest, to: cache.path, options: .init(layout: try layout.map { try PoseLayouts.named($0) }, shardBytes: 256 << 20, strict: false), progress: nil)
-        log("packed \(path) → \(cache.path): \(report)")
+        log("packed \(path) → \(cache.path): \(report.packed) clips, \(report.frames) frames"
+            + (report.skipped.isEmpty ? "" : "; skipped \(report.skipped.count) bad entries:\n" + report.skipped.map { "  \($0)" }.joined(separator: "\n")))
         try "\(path) \(stamp)".write(to: marker, atomically: true, encoding: .utf8)
         return try ShardPack(directory: cache.path)
     }
