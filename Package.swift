@@ -10,6 +10,8 @@ import PackageDescription
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("MaskedPoseModeling", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("SignTextContrastive", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("ISLRHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("RetrievalHead", ["SignCore", "SignNN", "SignPose", "SignTensor", "SignTextContrastive"]),
 ]
 
 let package = Package(

@@ -1,4 +1,6 @@
+import ISLRHead
 import MaskedPoseModeling
+import RetrievalHead
 import SignCore
 import SignTextContrastive
 
@@ -13,6 +15,8 @@ public struct PluginSet: Sendable {
     public static let builtin = PluginSet([
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
+        ISLRHeadPlugin.register,
+        RetrievalHeadPlugin.register,
     ])
 
     public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
