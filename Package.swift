@@ -13,6 +13,8 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("PrecomputedText", ["SignCore", "SignNN", "SignTensor"]),
     ("BERTTextEncoder", ["SignCore", "SignNN", "SignTensor"]),
     ("MSLUEncoder", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("ISLRHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("RetrievalHead", ["SignCore", "SignNN", "SignPose", "SignTensor", "SignTextContrastive"]),
 ]
 
 let package = Package(

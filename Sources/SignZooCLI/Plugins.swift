@@ -1,7 +1,9 @@
 import BERTTextEncoder
+import ISLRHead
 import MaskedPoseModeling
 import MSLUEncoder
 import PrecomputedText
+import RetrievalHead
 import SignCore
 import SignTextContrastive
 
@@ -19,6 +21,8 @@ public struct PluginSet: Sendable {
         SignTextContrastivePlugin.register,
         PrecomputedTextPlugin.register,
         BERTTextEncoderPlugin.register,
+        ISLRHeadPlugin.register,
+        RetrievalHeadPlugin.register,
     ])
 
     public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
