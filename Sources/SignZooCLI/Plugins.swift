@@ -1,3 +1,4 @@
+import CTCHead
 import MaskedPoseModeling
 import SignCore
 import SignTextContrastive
@@ -11,6 +12,7 @@ public struct PluginSet: Sendable {
 
     /// Every plugin shipped with SignZoo (one line each).
     public static let builtin = PluginSet([
+        CTCHeadPlugin.register,
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
     ])
