@@ -135,6 +135,7 @@ public final class CTCHead: Module, TaskHead {
             .map { $0.map { $0 - 1 } }
     }
 
+    /// The decoded gloss sequence of each clip (`topK` is ignored: one sequence per clip).
     public func predict(_ input: HeadInput, topK: Int) throws -> [HeadPrediction] {
         try decodeIDs(input.encoded).map { .glosses($0.map { glosses[$0] }) }
     }
