@@ -15,6 +15,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("MSLUEncoder", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("ISLRHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("RetrievalHead", ["SignCore", "SignNN", "SignPose", "SignTensor", "SignTextContrastive"]),
+    ("CTCHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
 ]
 
 let package = Package(

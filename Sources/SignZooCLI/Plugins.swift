@@ -1,4 +1,5 @@
 import BERTTextEncoder
+import CTCHead
 import ISLRHead
 import MaskedPoseModeling
 import MSLUEncoder
@@ -17,6 +18,7 @@ public struct PluginSet: Sendable {
     /// Every plugin shipped with SignZoo (one line each).
     public static let builtin = PluginSet([
         MSLUEncoderPlugin.register,
+        CTCHeadPlugin.register,
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
         PrecomputedTextPlugin.register,
