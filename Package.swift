@@ -54,6 +54,8 @@ let package = Package(
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
+        // A pretext task registered from outside the built-ins: one file + one registration line.
+        .testTarget(name: "ExternalPluginExampleTests", dependencies: ["SignZooCLI", "SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [
         .target(name: p.name, dependencies: p.dependencies, path: "Plugins/\(p.name)"),
         .testTarget(name: "\(p.name)Tests", dependencies: [.target(name: p.name), "SignCore", "SignTestSupport"],
