@@ -10,6 +10,7 @@ import PackageDescription
 let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("MaskedPoseModeling", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("SignTextContrastive", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("TranslationHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
 ]
 
 let package = Package(

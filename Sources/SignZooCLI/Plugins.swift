@@ -1,6 +1,7 @@
 import MaskedPoseModeling
 import SignCore
 import SignTextContrastive
+import TranslationHead
 
 /// The plugins an executable offers: a list of registration functions. `signzoo` uses `.builtin`;
 /// a third party adds its own with `SignZooCLI.main(plugins: .builtin + [MyTaskPlugin.register])`.
@@ -13,6 +14,7 @@ public struct PluginSet: Sendable {
     public static let builtin = PluginSet([
         MaskedPoseModelingPlugin.register,
         SignTextContrastivePlugin.register,
+        TranslationHeadPlugin.register,
     ])
 
     public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
