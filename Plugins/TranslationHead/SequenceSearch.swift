@@ -41,6 +41,23 @@ public struct SequenceSearch {
 
     public static func lengthPenalty(length: Int, alpha: Double) -> Double { Foundation.pow((5 + Double(length)) / 6, alpha) }
 
+    /// The `count` tokens of row `row` with the highest log-probability, best first (lower id on ties),
+    /// by one pass with a small sorted insertion list.
+    static func topTokens(_ lp: [Float], row: Int, vocabularySize v: Int, count: Int) -> [Int] {
+        var best: [(value: Float, token: Int)] = []
+        best.reserveCapacity(count + 1)
+        let base = row * v
+        for j in 0..<v {
+            let x = lp[base + j]
+            if best.count == count, let last = best.last, !(x > last.value) { continue }
+            var at = best.count
+            while at > 0 && best[at - 1].value < x { at -= 1 }
+            best.insert((x, j), at: at)
+            if best.count > count { best.removeLast() }
+        }
+        return best.map(\.token)
+    }
+
     /// Greedy decoding of `batch` clips (model rows = clips): the arg-max token each step (lowest id on
     /// ties) until every clip produced `<eos>` or `maxLength` tokens. Finished rows are fed `<pad>`.
     public func greedy(batch: Int, model: SearchModel, alpha: Double = 0) throws -> [DecodedSequence] {
@@ -94,12 +111,13 @@ public struct SequenceSearch {
             var origin = Array(0..<rows)
             var nextSequences = sequences, nextScores = scores
             for b in 0..<batch where !done[b] {
-                // The best 2·width continuations of this clip's live beams.
+                // The best 2·width continuations of this clip's live beams: each beam's best 2·width
+                // tokens hold every global winner, so only width·2·width candidates are sorted.
                 var candidates: [(score: Double, beam: Int, token: Int)] = []
-                candidates.reserveCapacity(width * v)
+                candidates.reserveCapacity(2 * width * width)
                 for k in 0..<width where scores[b * width + k] > -.infinity {
                     let r = b * width + k
-                    for j in 0..<v {
+                    for j in Self.topTokens(lp, row: r, vocabularySize: v, count: 2 * width) {
                         let s = scores[r] + Double(lp[r * v + j])
                         if s > -.infinity { candidates.append((s, k, j)) }
                     }

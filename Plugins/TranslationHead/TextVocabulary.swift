@@ -37,7 +37,7 @@ public enum TextTokenization: String, CaseIterable, Sendable {
 /// order), keeping those seen at least `minFrequency` times (at most `maxSize` entries in all).
 ///
 /// Text is normalized before cutting: optional lower-casing, whitespace runs → one space, trimmed
-/// ends (a literal ▁ in the text counts as a space in word mode). `decode(encode(t))` returns the
+/// ends (a literal ▁ in the text counts as a space). `decode(encode(t))` returns the
 /// normalized `t` when every piece is known; unknown pieces decode as `<unk>` (in word mode as a
 /// separate word, " <unk>").
 public struct TextVocabulary: Sendable, Equatable {

@@ -150,6 +150,7 @@ public final class TranslationHead: Module, TaskHead {
                           metrics: ["translation.token_acc": counted > 0 ? Float(hits) / Float(counted) : 0])
     }
 
+    /// One `.text` per clip, decoded as the recipe says; `topK` is ignored (one sentence per clip).
     public func predict(_ input: HeadInput, topK: Int) throws -> [HeadPrediction] {
         try translate(input.encoded).map { .text($0) }
     }
