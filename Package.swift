@@ -16,6 +16,7 @@ let plugins: [(name: String, dependencies: [Target.Dependency])] = [
     ("ISLRHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
     ("RetrievalHead", ["SignCore", "SignNN", "SignPose", "SignTensor", "SignTextContrastive"]),
     ("CTCHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
+    ("TranslationHead", ["SignCore", "SignNN", "SignPose", "SignTensor"]),
 ]
 
 let package = Package(

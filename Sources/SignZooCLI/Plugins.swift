@@ -7,6 +7,7 @@ import PrecomputedText
 import RetrievalHead
 import SignCore
 import SignTextContrastive
+import TranslationHead
 
 /// The plugins an executable offers: a list of registration functions. `signzoo` uses `.builtin`;
 /// a third party adds its own with `SignZooCLI.main(plugins: .builtin + [MyTaskPlugin.register])`.
@@ -25,6 +26,7 @@ public struct PluginSet: Sendable {
         BERTTextEncoderPlugin.register,
         ISLRHeadPlugin.register,
         RetrievalHeadPlugin.register,
+        TranslationHeadPlugin.register,
     ])
 
     public static func + (a: PluginSet, b: [Registration]) -> PluginSet { PluginSet(a.registrations + b) }
