@@ -4,6 +4,7 @@ import SignCore
 import SignNN
 import SignPose
 import SignTensor
+import SignTestSupport
 import SignZooCLI
 
 // The extension path, end to end: a new pretext task defined outside SignZoo's built-ins, in one
@@ -64,9 +65,9 @@ struct ExternalPluginExampleTests {
         #expect(objective.tasks.map(\.id) == ["velocity", "masked-pose"])
         #expect(objective.model.namedParameters().contains { $0.0.hasPrefix("pretext.velocity.head.") })
 
-        // A few synthetic COCO-WholeBody clips, made and packed in memory-backed temp folders.
+        // A few synthetic COCO-WholeBody clips, packed into a temporary folder.
         let dir = try makeTemporaryDirectory("velocity")
-        let generator = try SyntheticSignGenerator(signs: 4, signers: 2, seed: 3)
+        let generator = try SyntheticSignGenerator(signs: 4, signers: 3, seed: 3)
         let layout = try PoseLayouts.named("coco-wholebody-133")
         let writer = try ShardPackWriter(directory: dir.path, layout: layout, shardBytes: 1 << 20)
         for i in 0..<8 {
