@@ -12,7 +12,7 @@ test: setup
 	swift test -c release
 
 demo: setup
-	swift run -c release signzoo demo
+	scripts/demo
 
 bench: setup
 	swift run -c release signzoo-bench
