@@ -58,7 +58,7 @@ public struct PackBatchSource: BatchSource {
             let texts = meta.allSatisfy { $0.text != nil } ? meta.map { $0.text! } : nil
             let languages = meta.allSatisfy { $0.language != nil } ? meta.map { $0.language! } : nil
             let labelIndex = Dictionary(uniqueKeysWithValues: s.labelNames.enumerated().map { ($1, $0) })
-            let labels = meta.contains { $0.label != nil } ? meta.map { $0.label.flatMap { labelIndex[$0] } ?? -100 } : nil
+            let labels = s.labelNames.isEmpty ? nil : meta.map { $0.label.flatMap { labelIndex[$0] } ?? -100 }
             let glosses = s.glossVocabulary.flatMap { vocab in
                 meta.allSatisfy { $0.glosses != nil } ? meta.map { $0.glosses!.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } : nil
             }

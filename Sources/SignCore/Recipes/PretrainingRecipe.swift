@@ -41,7 +41,7 @@ public struct PretrainingRecipe {
     }
 
     /// The `data` node: layout subset, frame cap, batch size, augmentation preset or object.
-    static func parseData(_ node: RecipeValue?) throws -> (PosePipeline, Int) {
+    public static func parseData(_ node: RecipeValue?) throws -> (PosePipeline, Int) {
         guard let node else { return (PosePipeline(layout: "mslu-79", augmentation: .default, maxFrames: 64), 16) }
         try node.rejectUnknownKeys(["layout", "maxFrames", "batchSize", "augmentation", "preprocessing"])
         let layout = try node.string("layout", default: "mslu-79")

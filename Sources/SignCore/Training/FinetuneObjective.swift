@@ -1,0 +1,65 @@
+import Foundation
+import SignNN
+import SignTensor
+
+/// The module a fine-tuning run trains and saves: `encoder.*` (from the pre-trained checkpoint)
+/// and `head.*` (new).
+public final class FinetuneModel: Module {
+    public let encoder: Module
+    public let head: Module
+    public init(encoder: any PoseEncoder, head: any TaskHead) {
+        self.encoder = encoder
+        self.head = head
+        super.init()
+    }
+}
+
+/// Fine-tuning: the encoder's output on each batch goes to one task head (plus the frozen text
+/// encoder's features when the head needs them). `frozenEncoderSteps` keeps the encoder frozen for
+/// the first steps (head warm-up); the encoder runs in eval mode and without gradient while frozen.
+public final class FinetuneObjective: TrainingObjective {
+    public let encoder: any PoseEncoder
+    public let head: any TaskHead
+    public let textEncoder: (any TextEncoder)?
+    public let frozenEncoderSteps: Int
+    let container: FinetuneModel
+    public var model: Module { container }
+
+    public init(encoder: any PoseEncoder, head: any TaskHead, textEncoder: (any TextEncoder)?, frozenEncoderSteps: Int = 0) throws {
+        if head.needsText && textEncoder == nil {
+            throw RecipeError(path: "text", message: "head/\(head.termPrefix) needs a text encoder; add a \"text\" node (text/bert or text/precomputed)")
+        }
+        self.encoder = encoder; self.head = head; self.textEncoder = textEncoder; self.frozenEncoderSteps = frozenEncoderSteps
+        container = FinetuneModel(encoder: encoder, head: head)
+    }
+
+    /// The head's input for a batch: encoder output (+ text features).
+    public func headInput(_ batch: PoseBatch, encoderGrad: Bool = true) throws -> HeadInput {
+        let encoded = encoderGrad ? try encoder.encode(batch) : try withNoGrad { try encoder.encode(batch) }
+        var input = HeadInput(encoded: encoded, batch: batch)
+        if head.needsText, let textEncoder {
+            guard let texts = batch.texts else { throw RecipeError(path: "data", message: "head/\(head.termPrefix) needs texts; clips \(batch.ids.prefix(3).joined(separator: ", ")) have none") }
+            input.text = try withNoGrad { try textEncoder.encode(texts) }
+        }
+        return input
+    }
+
+    public func compute(_ batch: PoseBatch, step: Int, training: Bool) throws -> StepOutput {
+        let frozen = training && step <= frozenEncoderSteps
+        if frozen { encoder.eval() }
+        defer { if frozen { encoder.train() } }
+        return try head.loss(try headInput(batch, encoderGrad: !frozen))
+    }
+
+    /// The head's metrics over a whole source (eval mode, no gradient), plus its artefacts.
+    public func evaluate(_ source: BatchSource) throws -> (metrics: [String: Double], artefacts: [String: String]) {
+        container.eval()
+        defer { container.train() }
+        let evaluator = head.makeEvaluator()
+        try withNoGrad {
+            let it = try source.makeIterator(epoch: 0)
+            while let batch = try it.next() { try evaluator.add(try headInput(batch, encoderGrad: false)) }
+        }
+        return (try evaluator.metrics(), try evaluator.artefacts())
+    }
+}
