@@ -50,7 +50,7 @@ let package = Package(
                           path: "bench/Sources/signzoo-bench"),
         // Shared test helpers (grad checks, fixtures, Python runner); fixtures live in Tests/Fixtures
         // and are located through #filePath (no bundle resources).
-        .target(name: "SignTestSupport", dependencies: ["SignTensor", "SignNN"], path: "Tests/SignTestSupport"),
+        .target(name: "SignTestSupport", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore"], path: "Tests/SignTestSupport"),
         .testTarget(name: "SignTensorTests", dependencies: ["SignTensor", "SignNN", "SignTestSupport"]),
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),

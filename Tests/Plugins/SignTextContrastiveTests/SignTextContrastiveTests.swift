@@ -175,7 +175,7 @@ struct SignTextContrastiveTests {
         let layout = try tinyLayout()
         let batch = try syntheticBatch(layout: layout, lengths: [6, 4, 5, 6], frames: 6,
                                        texts: ["a red cup", "the dog runs", "a red cup", "hello"])
-        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11)
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11, positional: false)
         var config = ContrastiveConfig()
         config.embedDim = 5
         var rng = RandomStream(seed: 12)
@@ -195,7 +195,7 @@ struct SignTextContrastiveTests {
         let layout = try tinyLayout()
         let texts = ["a red cup", "the dog runs", "a red cup", "hello"]
         let batch = try syntheticBatch(layout: layout, lengths: [6, 4, 5, 6], frames: 6, texts: texts)
-        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11)
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11, positional: false)
         var rng = RandomStream(seed: 12)
         let task = try SignTextContrastive(config: ContrastiveConfig(), encoderDim: 6, textDim: 7, rng: &rng)
         let text = FakeTextEncoder(dim: 7)
@@ -218,7 +218,7 @@ struct SignTextContrastiveTests {
 
     @Test func missingTextsOrTextEncoderAreClearErrors() throws {
         let layout = try tinyLayout()
-        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11)
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11, positional: false)
         var rng = RandomStream(seed: 12)
         let task = try SignTextContrastive(config: ContrastiveConfig(), encoderDim: 6, textDim: 7, rng: &rng)
         let noTexts = try syntheticBatch(layout: layout, lengths: [3, 2], frames: 3)
@@ -273,7 +273,7 @@ struct SignTextContrastiveTests {
         let layout = try tinyLayout()
         let texts = ["one", "two words", "three words here", "four", "five five", "six", "seven is long", "eight"]
         let batch = try syntheticBatch(layout: layout, lengths: [8, 7, 6, 8, 5, 8, 7, 6], frames: 8, texts: texts)
-        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 16, seed: 21)
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 16, seed: 21, positional: false)
         var config = ContrastiveConfig()
         config.embedDim = 16
         var rng = RandomStream(seed: 22)
