@@ -38,18 +38,8 @@ public struct RetrievalConfig: Sendable {
     /// Reads and validates a recipe node; errors name the JSON path (`head.temperature: …`).
     public init(recipe node: RecipeValue) throws {
         try node.rejectUnknownKeys(Self.knownKeys)
-        if let v = try node.optional("embedDim") {
-            let n = try v.int
-            guard n >= 1 else { throw RecipeError(path: v.path, message: "expected an integer ≥ 1, got \(n)") }
-            embedDim = n
-        }
-        if let v = try node.optional("pooling") {
-            let s = try v.string
-            guard let p = RetrievalPooling(rawValue: s) else {
-                throw RecipeError(path: v.path, message: "expected one of \(RetrievalPooling.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(s)\"")
-            }
-            pooling = p
-        }
+        embedDim = try node.int("embedDim", default: embedDim, atLeast: 1)
+        pooling = try node.choice("pooling", default: pooling)
         minTemperature = try node.number("minTemperature", default: 0.01, in: 1e-4...1)
         temperature = try node.number("temperature", default: 0.07, in: minTemperature...1)
         learnTemperature = try node.bool("learnTemperature", default: true)

@@ -38,19 +38,9 @@ public struct ContrastiveConfig: Sendable {
     /// Reads and validates a recipe node; errors name the JSON path (`pretext[1].temperature: …`).
     public init(recipe node: RecipeValue) throws {
         try node.rejectUnknownKeys(Self.knownKeys)
-        if let v = try node.optional("embedDim") {
-            let n = try v.int
-            guard n >= 1 else { throw RecipeError(path: v.path, message: "expected an integer ≥ 1, got \(n)") }
-            embedDim = n
-        }
+        embedDim = try node.int("embedDim", default: embedDim, atLeast: 1)
         poseLayerNorm = try node.bool("poseLayerNorm", default: true)
-        if let v = try node.optional("similarity") {
-            let s = try v.string
-            guard let kind = ContrastiveSimilarity(rawValue: s) else {
-                throw RecipeError(path: v.path, message: "expected one of \(ContrastiveSimilarity.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(s)\"")
-            }
-            similarity = kind
-        }
+        similarity = try node.choice("similarity", default: similarity)
         minTemperature = try node.number("minTemperature", default: 0.01, in: 1e-4...1)
         temperature = try node.number("temperature", default: 0.07, in: minTemperature...1)
         learnTemperature = try node.bool("learnTemperature", default: true)

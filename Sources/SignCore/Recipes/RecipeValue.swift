@@ -139,6 +139,24 @@ extension RecipeValue {
         return v
     }
 
+    /// An integer member that must be at least `minimum`.
+    public func int(_ key: String, default d: Int, atLeast minimum: Int) throws -> Int {
+        guard let v = try optional(key) else { return d }
+        let n = try v.int
+        guard n >= minimum else { throw RecipeError(path: v.path, message: "expected an integer ≥ \(minimum), got \(n)") }
+        return n
+    }
+
+    /// A string member naming one case of `E` (its raw value); errors list the allowed values.
+    public func choice<E: RawRepresentable & CaseIterable>(_ key: String, default d: E) throws -> E where E.RawValue == String {
+        guard let v = try optional(key) else { return d }
+        let s = try v.string
+        guard let value = E(rawValue: s) else {
+            throw RecipeError(path: v.path, message: "expected one of \(E.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), got \"\(s)\"")
+        }
+        return value
+    }
+
     /// Refuses members not in `known` (typos in recipes are errors, with the nearest known name).
     public func rejectUnknownKeys(_ known: [String]) throws {
         for (k, _) in try fields where !known.contains(k) {
