@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+import SignTensor
+import SignNN
+import SignONNX
+import SignTestSupport
+
+/// The repository root (two folders above Tests/Fixtures).
+let repositoryRoot = fixturesRoot.deletingLastPathComponent().deletingLastPathComponent()
+let checkScript = repositoryRoot.appendingPathComponent("converters/python/check_onnx.py").path
+
+/// One run of converters/python/check_onnx.py: its JSON summary and onnxruntime's outputs.
+struct ParityReport {
+    let summary: [String: Any]
+    let outputs: [String: Tensor]
+    var ok: Bool { summary["ok"] as? Bool ?? false }
+}
+
+/// Writes `model`, the inputs and the engine's expected outputs to a temp folder, runs check_onnx.py
+/// (checker with full_check, strict shape inference, onnxruntime with optimizations off and on) and
+/// reads back onnxruntime's outputs (optimizations off).
+func runCheck(_ model: ONNXModel, inputs: [String: Tensor], expected: [String: Tensor], extra: [String] = []) throws -> ParityReport {
+    let folder = try makeTemporaryDirectory("onnx")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let modelURL = folder.appendingPathComponent("model.onnx")
+    try model.write(to: modelURL)
+    let inputsURL = folder.appendingPathComponent("inputs.safetensors")
+    let expectedURL = folder.appendingPathComponent("expected.safetensors")
+    let ortURL = folder.appendingPathComponent("ort.safetensors")
+    try Safetensors.write(inputs, to: inputsURL)
+    try Safetensors.write(expected, to: expectedURL)
+    let wrapper = """
+        import runpy, sys
+        main = runpy.run_path(sys.argv[1])["main"]
+        main(sys.argv[2:])
+        """
+    let stdout = try Python.run(wrapper, arguments: [checkScript, modelURL.path, "--inputs", inputsURL.path, "--expected", expectedURL.path,
+                                                     "--write-outputs", ortURL.path, "--json"] + extra,
+                                requiring: ["numpy", "onnx", "onnxruntime", "safetensors"])
+    let summary = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any] ?? [:]
+    let outputs = FileManager.default.fileExists(atPath: ortURL.path) ? try Safetensors.read(ortURL).tensors : [:]
+    return ParityReport(summary: summary, outputs: outputs)
+}
+
+/// |a − b| ≤ 1e-4 + 1e-3·|b| for every element (b = the engine's value); shapes must match.
+func withinTolerance(_ a: Tensor, _ b: Tensor) -> Bool {
+    guard a.shape == b.shape else { return false }
+    for i in 0..<a.count where !(Swift.abs(a.pointer[i] - b.pointer[i]) <= 1e-4 + 1e-3 * Swift.abs(b.pointer[i])) { return false }
+    return true
+}
+
+/// Builds the model, checks it in Python and compares onnxruntime's outputs with the engine's in Swift too.
+func expectParity(_ builder: ONNXGraphBuilder, inputs: [String: Tensor], expected: [String: Tensor],
+                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let report = try runCheck(try builder.model(), inputs: inputs, expected: expected)
+    #expect(report.ok, "check_onnx.py failed: \(report.summary)", sourceLocation: sourceLocation)
+    for (name, engine) in expected {
+        guard let ort = report.outputs[name] else {
+            Issue.record("onnxruntime produced no output '\(name)'", sourceLocation: sourceLocation)
+            continue
+        }
+        #expect(withinTolerance(ort, engine), "\(name): onnxruntime \(ort) vs engine \(engine)", sourceLocation: sourceLocation)
+    }
+}
+
+/// A seeded tensor with values in [low, high).
+func uniform(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> Tensor {
+    var rng = RandomStream(seed: seed)
+    return Tensor.uniform(shape, low: low, high: high, rng: &rng)
+}
+
+/// A [B, T] 0/1 mask with `valid[b]` leading ones per row.
+func lengthMask(_ valid: [Int], frames: Int) throws -> Tensor {
+    try Tensor(shape: [valid.count, frames], data: valid.flatMap { n in (0..<frames).map { $0 < n ? 1 : 0 } })
+}
+
+/// The opsets every lowering test runs at.
+let testedOpsets: [ONNXOpset] = [.opset17, .opset20]
