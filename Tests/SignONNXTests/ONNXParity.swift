@@ -53,7 +53,7 @@ func withinTolerance(_ a: Tensor, _ b: Tensor) -> Bool {
 func expectParity(_ builder: ONNXGraphBuilder, inputs: [String: Tensor], expected: [String: Tensor],
                   sourceLocation: SourceLocation = #_sourceLocation) throws {
     let report = try runCheck(try builder.model(), inputs: inputs, expected: expected)
-    #expect(report.ok, "check_onnx.py failed: \(report.summary)", sourceLocation: sourceLocation)
+    #expect(report.ok, "check_onnx.py failed: \(String(describing: report.summary))", sourceLocation: sourceLocation)
     for (name, engine) in expected {
         guard let ort = report.outputs[name] else {
             Issue.record("onnxruntime produced no output '\(name)'", sourceLocation: sourceLocation)
@@ -69,10 +69,34 @@ func uniform(_ shape: [Int], seed: UInt64, low: Float = -1, high: Float = 1) -> 
     return Tensor.uniform(shape, low: low, high: high, rng: &rng)
 }
 
-/// A [B, T] 0/1 mask with `valid[b]` leading ones per row.
-func lengthMask(_ valid: [Int], frames: Int) throws -> Tensor {
-    try Tensor(shape: [valid.count, frames], data: valid.flatMap { n in (0..<frames).map { $0 < n ? 1 : 0 } })
-}
-
 /// The opsets every lowering test runs at.
 let testedOpsets: [ONNXOpset] = [.opset17, .opset20]
+
+/// A graph input for a single-op test: name, engine value, element type (int64 ids and bool masks are
+/// fed from the float tensor by check_onnx.py), and whether dim 0 is the symbolic `batch`.
+struct TestInput {
+    let name: String
+    let value: Tensor
+    var type: ONNXDataType = .float
+    var dynamicBatch = true
+}
+
+/// Builds a model whose inputs are `inputs` and whose single output `y` is what `body` computes,
+/// then checks it against the engine's `expected` in onnxruntime.
+func expectSingleOp(opset: ONNXOpset = .opset17, decomposeLayerNorm: Bool = false, _ inputs: [TestInput], expected: Tensor,
+                    sourceLocation: SourceLocation = #_sourceLocation,
+                    _ body: (ONNXGraphBuilder, [String]) throws -> String) throws {
+    let b = ONNXGraphBuilder(opset: opset, decomposeLayerNorm: decomposeLayerNorm)
+    let names = try inputs.map { i in
+        let dims: [ONNXDim] = i.value.shape.enumerated().map { $0.offset == 0 && i.dynamicBatch ? "batch" : .fixed($0.element) }
+        return try b.input(i.name, shape: dims, type: i.type)
+    }
+    // onnx.checker requires a shape on graph outputs; named dims leave every size to inference.
+    try b.output(try body(b, names), name: "y", shape: expected.shape.indices.map { .symbolic("y\($0)") })
+    var feeds: [String: Tensor] = [:]
+    for i in inputs { feeds[i.name] = i.value }
+    try expectParity(b, inputs: feeds, expected: ["y": expected], sourceLocation: sourceLocation)
+}
+
+/// The op types of a built graph, in node order.
+func opTypes(_ b: ONNXGraphBuilder) -> [String] { b.graph().nodes.map(\.opType) }

@@ -15,7 +15,7 @@ Steps:
 3. With --expected: per output and per optimization level, max |a-b| and max |a-b|/|b|, and a
    pass (✓) when every element has |a-b| <= atol + rtol*|b| (b = expected), else ✗.
 4. With --intermediates: every node output becomes a graph output; the run with optimizations off
-   returns them all (--write-intermediates saves them); with --expected-intermediates (keyed by node
+   returns them all (--write-intermediates saves them, as float32 like --write-outputs); with --expected-intermediates (keyed by node
    output name) the first node, in graph order, whose output breaks the tolerance is named.
 
 Exit status: 0 when everything passes, 1 on a numeric mismatch, 2 on a checker / shape-inference /
@@ -54,6 +54,12 @@ def compare(actual, expected, atol, rtol):
     rel = diff / np.maximum(np.abs(b), 1e-12)
     ok = bool(np.all((diff <= atol + rtol * np.abs(b)) | (np.isnan(a) & np.isnan(b))) and not bad_nan.any())
     return {"ok": ok, "max_abs_diff": float(np.nanmax(diff)), "max_rel_diff": float(np.nanmax(rel))}
+
+
+def as_float32(array):
+    """Outputs are saved as float32 (int64 indices and bool masks too): SignZoo's safetensors reader
+    takes floating-point tensors only, and every value it compares is a float or a small integer."""
+    return np.ascontiguousarray(np.asarray(array).astype(np.float32))
 
 
 def feeds_for(model, inputs):
@@ -142,7 +148,7 @@ def main(argv=None):
         return finish(2)
 
     if args.write_outputs:
-        save_file({k: np.ascontiguousarray(v) for k, v in results["disabled"].items()}, args.write_outputs)
+        save_file({k: as_float32(v) for k, v in results["disabled"].items()}, args.write_outputs)
 
     status = 0
     if args.expected:
@@ -171,7 +177,7 @@ def main(argv=None):
         values = dict(zip(inter_names, session(exposed.SerializeToString(), "disabled").run(inter_names, feeds)))
         summary["intermediates"] = len(order)
         if args.write_intermediates:
-            save_file({k: np.ascontiguousarray(v) for k, v in values.items() if isinstance(v, np.ndarray)}, args.write_intermediates)
+            save_file({k: as_float32(v) for k, v in values.items() if isinstance(v, np.ndarray)}, args.write_intermediates)
         if args.expected_intermediates:
             reference = load_file(args.expected_intermediates)
             compared = 0

@@ -73,7 +73,8 @@ public final class ONNXGraphBuilder {
     }
 
     /// Declares `value` a graph output named `name` (an Identity node renames it when the names
-    /// differ). `shape` nil leaves the shape to inference.
+    /// differ). Give a shape: `onnx.checker` requires one on graph outputs (nil writes none and fails
+    /// the full check); symbolic dims (`"batch"`, `"frames"`, or any fresh name) leave sizes dynamic.
     public func output(_ value: String, name: String, shape: [ONNXDim]?, type: ONNXDataType = .float) throws {
         guard !outputs.contains(where: { $0.name == name }) else {
             throw ONNXExportError.invalid("graph output '\(name)' is declared twice")
