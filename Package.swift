@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "SignPose", targets: ["SignPose"]),
         .library(name: "SignCore", targets: ["SignCore"]),
         .library(name: "SignZooCLI", targets: ["SignZooCLI"]),
+        .library(name: "SignONNX", targets: ["SignONNX"]),
     ] + plugins.map { .library(name: $0.name, targets: [$0.name]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
