@@ -130,11 +130,19 @@ struct ModuleLoweringTests {
         #expect(b.graph().initializers.contains { $0.name == "encoder.layers.1.self_attn.in_proj_weight" })
         #expect(b.graph().nodes.contains { $0.name.hasPrefix("encoder.layers.1.linear2/") })
         let model = try b.model()
+        // Module outputs by path: the engine's per-layer values go under these names for --intermediates.
+        let values = Dictionary(b.moduleOutputs.map { ($0.path, $0.value) }, uniquingKeysWith: { _, last in last })
+        let layer0 = try #require(values["encoder.layers.0"]), layer1 = try #require(values["encoder.layers.1"])
+        #expect(values["encoder"] == values["encoder.norm"] && values["encoder"] != nil)
+        #expect(values["encoder.layers.0.self_attn"] != nil && values["encoder.layers.1.linear2"] != nil)
         for (batch, frames, valid) in [(1, 1, [1]), (2, 7, [7, 3]), (3, 4, [4, 1, 2])] {
             let input = uniform([batch, frames, 8], seed: UInt64(110 + frames))
             let m = lengthMask(valid, frames: frames)
-            let report = try runCheck(model, inputs: ["x": input, "mask": m], expected: ["tokens": try encoder(input, keyMask: m)])
+            let h0 = try layers[0](input, keyMask: m), h1 = try layers[1](h0, keyMask: m)
+            let report = try runCheck(model, inputs: ["x": input, "mask": m], expected: ["tokens": try encoder(input, keyMask: m)],
+                                      expectedIntermediates: [layer0: h0, layer1: h1])
             #expect(report.ok, "\(batch)×\(frames): \(String(describing: report.summary))")
+            #expect(report.summary["intermediates_compared"] as? Int == 2)
         }
     }
 

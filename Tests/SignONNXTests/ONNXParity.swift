@@ -19,7 +19,8 @@ struct ParityReport {
 /// Writes `model`, the inputs and the engine's expected outputs to a temp folder, runs check_onnx.py
 /// (checker with full_check, strict shape inference, onnxruntime with optimizations off and on) and
 /// reads back onnxruntime's outputs (optimizations off).
-func runCheck(_ model: ONNXModel, inputs: [String: Tensor], expected: [String: Tensor], extra: [String] = []) throws -> ParityReport {
+func runCheck(_ model: ONNXModel, inputs: [String: Tensor], expected: [String: Tensor],
+              expectedIntermediates: [String: Tensor] = [:]) throws -> ParityReport {
     let folder = try makeTemporaryDirectory("onnx")
     defer { try? FileManager.default.removeItem(at: folder) }
     let modelURL = folder.appendingPathComponent("model.onnx")
@@ -29,6 +30,12 @@ func runCheck(_ model: ONNXModel, inputs: [String: Tensor], expected: [String: T
     let ortURL = folder.appendingPathComponent("ort.safetensors")
     try Safetensors.write(inputs, to: inputsURL)
     try Safetensors.write(expected, to: expectedURL)
+    var extra: [String] = []
+    if !expectedIntermediates.isEmpty {
+        let url = folder.appendingPathComponent("intermediates.safetensors")
+        try Safetensors.write(expectedIntermediates, to: url)
+        extra = ["--intermediates", "--expected-intermediates", url.path]
+    }
     let wrapper = """
         import runpy, sys
         main = runpy.run_path(sys.argv[1])["main"]

@@ -25,6 +25,11 @@ public final class ONNXGraphBuilder {
     /// The current module path ("" at the root).
     public private(set) var path: String = ""
 
+    /// The output value of every module lowered so far, in order, with the module's path
+    /// (`("encoder.layers.0", "encoder.layers.0.norm2/LayerNormalization_output_0")`): write the
+    /// engine's module outputs under these value names to compare intermediates with check_onnx.py.
+    public private(set) var moduleOutputs: [(path: String, value: String)] = []
+
     private var nodes: [ONNXNode] = []
     private var inputs: [ONNXValueInfo] = []
     private var outputs: [ONNXValueInfo] = []
@@ -55,6 +60,12 @@ public final class ONNXGraphBuilder {
         if path.isEmpty { return local }
         if local.isEmpty { return path }
         return path + "." + local
+    }
+
+    /// Records `value` as the output of the module at the current path; returns it.
+    func moduleOutput(_ value: String) -> String {
+        moduleOutputs.append((path, value))
+        return value
     }
 
     /// The error for an engine op or module with no lowering, at the current path (or `path`).

@@ -40,7 +40,7 @@ extension ONNXGraphBuilder {
         let scores = try mul(try matmul(qh, kt), 1 / Float(dh).squareRoot())
         let probs = try maskedAttentionProbabilities(scores, keyMask: keyMask, causal: causal)
         let mixed = try reshape(try transpose(try matmul(probs, vh), perm: [0, 2, 1, 3]), [0, 0, d])
-        return try scope("out_proj") { try lower(m.outProj, mixed) }
+        return moduleOutput(try scope("out_proj") { try lower(m.outProj, mixed) })
     }
 
     /// Self-attention of x [B, S, D].

@@ -6,27 +6,28 @@ import SignNN
 extension ONNXGraphBuilder {
     /// `nn.Linear`: x·Wᵀ + b (MatMul with the transposed weight initializer, Add).
     public func lower(_ m: Linear, _ x: String) throws -> String {
-        try linear(x, weight: m.weight, bias: m.bias)
+        moduleOutput(try linear(x, weight: m.weight, bias: m.bias))
     }
 
     /// `nn.LayerNorm` over the last axis.
     public func lower(_ m: LayerNorm, _ x: String) throws -> String {
-        try layerNorm(x, weight: m.weight, bias: m.bias, eps: m.eps)
+        moduleOutput(try layerNorm(x, weight: m.weight, bias: m.bias, eps: m.eps))
     }
 
     /// `nn.Embedding`: rows of the table for int64 `ids` of any shape (Gather).
     public func lower(_ m: Embedding, ids: String) throws -> String {
-        try embedding(ids, weight: m.weight)
+        moduleOutput(try embedding(ids, weight: m.weight))
     }
 
     /// `nn.Conv1d` over [B, Cin, T] (Conv).
     public func lower(_ m: Conv1d, _ x: String) throws -> String {
-        try conv1d(x, weight: m.weight, bias: m.bias, stride: m.stride, padding: m.padding, dilation: m.dilation, groups: m.groups)
+        moduleOutput(try conv1d(x, weight: m.weight, bias: m.bias, stride: m.stride, padding: m.padding,
+                                dilation: m.dilation, groups: m.groups))
     }
 
     /// `nn.BatchNorm1d` in eval mode over [B, C] or [B, C, T] (BatchNormalization with the running statistics).
     public func lower(_ m: BatchNorm1d, _ x: String) throws -> String {
-        try batchNorm(x, weight: m.weight, bias: m.bias, runningMean: m.runningMean, runningVar: m.runningVar, eps: m.eps)
+        moduleOutput(try batchNorm(x, weight: m.weight, bias: m.bias, runningMean: m.runningMean, runningVar: m.runningVar, eps: m.eps))
     }
 
     /// `nn.Dropout` in eval mode: the identity (no node).

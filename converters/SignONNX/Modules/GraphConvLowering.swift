@@ -19,7 +19,7 @@ extension ONNXGraphBuilder {
             }
         }
         let y = try matmul(aggregation, z)
-        guard let bias = m.bias else { return y }
-        return try add(y, try parameter(bias, "bias"))
+        guard let bias = m.bias else { return moduleOutput(y) }
+        return moduleOutput(try add(y, try parameter(bias, "bias")))
     }
 }

@@ -10,7 +10,7 @@ extension ONNXGraphBuilder {
         let scores = try reshape(try scope("score") { try lower(m.score, tokens) }, [0, 0])
         let masked = try maskedFill(scores, mask: try sub(1, mask), value: Self.maskedScore)
         let weights = try mul(try softmax(masked, axis: -1), mask)
-        return try squeeze(try matmul(try unsqueeze(weights, axes: [1]), tokens), axes: [1])
+        return moduleOutput(try squeeze(try matmul(try unsqueeze(weights, axes: [1]), tokens), axes: [1]))
     }
 
     /// `maskedMeanPool`: y_b = Σ_t m_bt·x_bt / Σ_t m_bt for tokens [B, T, D] and a 0/1 float mask [B, T],

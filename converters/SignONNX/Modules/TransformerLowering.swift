@@ -12,10 +12,10 @@ extension ONNXGraphBuilder {
         func norm(_ name: String, _ n: LayerNorm, _ h: String) throws -> String { try scope(name) { try lower(n, h) } }
         if m.normFirst {
             let h = try add(x, try sa(try norm("norm1", m.norm1, x)))
-            return try add(h, try ff(try norm("norm2", m.norm2, h)))
+            return moduleOutput(try add(h, try ff(try norm("norm2", m.norm2, h))))
         }
         let h = try norm("norm1", m.norm1, try add(x, try sa(x)))
-        return try norm("norm2", m.norm2, try add(h, try ff(h)))
+        return moduleOutput(try norm("norm2", m.norm2, try add(h, try ff(h))))
     }
 
     /// `TransformerDecoderLayer` in eval mode (causal self-attention by default, cross-attention to
@@ -35,11 +35,11 @@ extension ONNXGraphBuilder {
         if m.normFirst {
             var h = try add(x, try sa(try norm("norm1", m.norm1, x)))
             h = try add(h, try ca(try norm("norm2", m.norm2, h)))
-            return try add(h, try ff(try norm("norm3", m.norm3, h)))
+            return moduleOutput(try add(h, try ff(try norm("norm3", m.norm3, h))))
         }
         var h = try norm("norm1", m.norm1, try add(x, try sa(x)))
         h = try norm("norm2", m.norm2, try add(h, try ca(h)))
-        return try norm("norm3", m.norm3, try add(h, try ff(h)))
+        return moduleOutput(try norm("norm3", m.norm3, try add(h, try ff(h))))
     }
 
     /// `TransformerEncoder`: `layers.N` in order, then the optional final `norm`.
@@ -47,7 +47,7 @@ extension ONNXGraphBuilder {
         var h = x
         for (i, layer) in m.layers.enumerated() { h = try scope("layers.\(i)") { try lower(layer, h, keyMask: keyMask) } }
         if let norm = m.norm { h = try scope("norm") { try lower(norm, h) } }
-        return h
+        return moduleOutput(h)
     }
 
     /// linear2(act(linear1(x))) with the children's scopes.
