@@ -44,8 +44,7 @@ extension ONNXGraphBuilder {
         guard starts.count == axes.count, ends.count == axes.count, steps.count == axes.count else {
             throw ONNXExportError.invalid("slice at '\(path)': starts \(starts), ends \(ends), axes \(axes), steps \(steps) differ in length")
         }
-        let clampedEnds = ends.map { Swift.min($0, Int(Int64.max)) }
-        return try apply("Slice", [x, try constant(ints: starts), try constant(ints: clampedEnds), try constant(ints: axes), try constant(ints: steps)])
+        return try apply("Slice", [x, try constant(ints: starts), try constant(ints: ends), try constant(ints: axes), try constant(ints: steps)])
     }
 
     /// Consecutive pieces of `sizes` along `axis` (Split with a split input; engine `split`).
