@@ -47,7 +47,8 @@ let package = Package(
         .target(name: "SignPose", dependencies: ["SignTensor"]),
         .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
         // ONNX graph builder, lowerings of engine ops and SignNN layers, protobuf-c writer.
-        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "CONNX", "CProtobufC"], path: "converters/SignONNX"),
+        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "CONNX", "CProtobufC"], path: "converters/SignONNX",
+                exclude: ["README.md"]),
         .target(name: "SignZooCLI", dependencies: [
             "SignTensor", "SignNN", "SignPose", "SignCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
