@@ -17,8 +17,11 @@ import SignTensor
 ///
 /// Text features come from `context.textEncoder`, frozen: computed without gradient tracking.
 /// The pose side uses the shared unmasked encoding (`context.unmasked()`).
+/// Mixed batches: only the clips with a text (`PoseBatch.clipTexts`) take part in the InfoNCE; the
+/// others still feed the other tasks. With fewer than two captioned clips the task returns no term.
 /// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
-/// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ).
+/// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ), `contrastive.pairs`
+/// (captioned clips in the batch).
 public final class SignTextContrastive: Module, PretextTask {
     public let poseProjection: Linear
     public let poseNorm: LayerNorm?
@@ -78,9 +81,9 @@ public final class SignTextContrastive: Module, PretextTask {
 
     public func compute(_ context: PretextContext) throws -> PretextResult {
         let batch = context.batch
-        guard let texts = batch.texts else {
+        guard let clipTexts = batch.clipTexts else {
             throw TensorError("pretext/sign-text-contrastive", "the batch carries no texts (clips \(Self.idList(batch.ids))); "
-                              + "contrastive learning needs a text per clip")
+                              + "contrastive learning needs texts on at least some clips")
         }
         guard let textEncoder = context.textEncoder else {
             throw TensorError("pretext/sign-text-contrastive", "no text encoder in the context; the recipe needs a \"text\" component")
@@ -89,21 +92,33 @@ public final class SignTextContrastive: Module, PretextTask {
             throw TensorError("pretext/sign-text-contrastive", "the text projection expects \(textDim)-wide features, "
                               + "text encoder \(textEncoder.modelID) gives \(textEncoder.outputDim)")
         }
+        // Only the captioned clips take part; with fewer than two there is no negative, so no term.
+        let captioned = batch.textIndices
+        guard captioned.count >= 2 else { return PretextResult(terms: [:], metrics: [:]) }
+        let texts = captioned.map { clipTexts[$0]! }
         let features = try withNoGrad { try textEncoder.encode(texts) }
-        guard features.tokens.rank == 3, features.tokens.shape[0] == batch.size, features.tokens.shape[2] == textDim,
+        guard features.tokens.rank == 3, features.tokens.shape[0] == texts.count, features.tokens.shape[2] == textDim,
               features.mask.shape == Array(features.tokens.shape.prefix(2)) else {
             throw TensorError("pretext/sign-text-contrastive", "text encoder \(textEncoder.modelID) returned tokens \(features.tokens.shape) "
-                              + "and mask \(features.mask.shape) for \(batch.size) texts of width \(textDim)")
+                              + "and mask \(features.mask.shape) for \(texts.count) texts of width \(textDim)")
         }
         let frozen = TextFeatures(tokens: features.tokens.detached(), mask: features.mask.detached())
-        let encoded = try context.unmasked()
+        var encoded = try context.unmasked()
+        if captioned.count < batch.size { encoded = try Self.rows(captioned, of: encoded) }
         let s = try similarity(encoded: encoded, text: frozen)
         let (loss, logits) = try symmetricInfoNCE(similarity: s, scale: scale(), excluded: try duplicateTextMask(texts))
         let recall = inBatchRecallAt1(logits)
         return PretextResult(terms: ["contrastive.infonce": loss],
                              metrics: ["contrastive.r1_pose_to_text": recall.poseToText,
                                        "contrastive.r1_text_to_pose": recall.textToPose,
-                                       "contrastive.tau": temperature])
+                                       "contrastive.tau": temperature,
+                                       "contrastive.pairs": Float(texts.count)])
+    }
+
+    /// The encoder output restricted to the clips `rows` (in that order); gradients flow back to those rows.
+    static func rows(_ rows: [Int], of out: EncoderOutput) throws -> EncoderOutput {
+        EncoderOutput(tokens: try out.tokens.indexSelect(axis: 0, indices: rows), mask: try out.mask.indexSelect(axis: 0, indices: rows),
+                      pooled: try out.pooled.indexSelect(axis: 0, indices: rows))
     }
 
     /// `a, b, c` (the first 8 ids, then a count).
