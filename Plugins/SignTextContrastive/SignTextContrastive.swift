@@ -18,7 +18,8 @@ import SignTensor
 /// Text features come from `context.textEncoder`, frozen: computed without gradient tracking.
 /// The pose side uses the shared unmasked encoding (`context.unmasked()`).
 /// Mixed batches: only the clips with a text (`PoseBatch.clipTexts`) take part in the InfoNCE; the
-/// others still feed the other tasks. With fewer than two captioned clips the task returns no term.
+/// others still feed the other tasks. With fewer than two captioned clips (none at all included) the
+/// task returns no term.
 /// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
 /// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ), `contrastive.pairs`
 /// (captioned clips in the batch).
@@ -81,10 +82,6 @@ public final class SignTextContrastive: Module, PretextTask {
 
     public func compute(_ context: PretextContext) throws -> PretextResult {
         let batch = context.batch
-        guard let clipTexts = batch.clipTexts else {
-            throw TensorError("pretext/sign-text-contrastive", "the batch carries no texts (clips \(Self.idList(batch.ids))); "
-                              + "contrastive learning needs texts on at least some clips")
-        }
         guard let textEncoder = context.textEncoder else {
             throw TensorError("pretext/sign-text-contrastive", "no text encoder in the context; the recipe needs a \"text\" component")
         }
@@ -94,7 +91,7 @@ public final class SignTextContrastive: Module, PretextTask {
         }
         // Only the captioned clips take part; with fewer than two there is no negative, so no term.
         let captioned = batch.textIndices
-        guard captioned.count >= 2 else { return PretextResult(terms: [:], metrics: [:]) }
+        guard captioned.count >= 2, let clipTexts = batch.clipTexts else { return PretextResult(terms: [:], metrics: [:]) }
         let texts = captioned.map { clipTexts[$0]! }
         let features = try withNoGrad { try textEncoder.encode(texts) }
         guard features.tokens.rank == 3, features.tokens.shape[0] == texts.count, features.tokens.shape[2] == textDim,
@@ -119,10 +116,5 @@ public final class SignTextContrastive: Module, PretextTask {
     static func rows(_ rows: [Int], of out: EncoderOutput) throws -> EncoderOutput {
         EncoderOutput(tokens: try out.tokens.indexSelect(axis: 0, indices: rows), mask: try out.mask.indexSelect(axis: 0, indices: rows),
                       pooled: try out.pooled.indexSelect(axis: 0, indices: rows))
-    }
-
-    /// `a, b, c` (the first 8 ids, then a count).
-    static func idList(_ ids: [String]) -> String {
-        ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", … (\(ids.count) in all)"
     }
 }
