@@ -23,7 +23,7 @@ import SignTensor
 /// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
 /// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ), `contrastive.pairs`
 /// (captioned clips in the batch).
-public final class SignTextContrastive: Module, PretextTask {
+public final class SignTextContrastive: Module, PretextTask, SignTextScoring {
     public let poseProjection: Linear
     public let poseNorm: LayerNorm?
     public let textProjection: Linear
@@ -110,6 +110,38 @@ public final class SignTextContrastive: Module, PretextTask {
                                        "contrastive.r1_text_to_pose": recall.textToPose,
                                        "contrastive.tau": temperature,
                                        "contrastive.pairs": Float(texts.count)])
+    }
+
+    // MARK: SignTextScoring (retrieval over a whole split)
+
+    /// Projected, normalized pose tokens [B, T′, E] (fine-grained) or pooled features [B, 1, E] (global).
+    public func embedPoses(_ encoded: EncoderOutput) throws -> EmbeddedTokens {
+        switch config.similarity {
+        case .fineGrained: return EmbeddedTokens(tokens: try embedPose(encoded.tokens), mask: encoded.mask)
+        case .global:
+            let b = encoded.pooled.shape[0]
+            return EmbeddedTokens(tokens: try embedPose(encoded.pooled).reshaped([b, 1, config.embedDim]), mask: Tensor.ones([b, 1]))
+        }
+    }
+
+    /// Projected, normalized text tokens [B, L, E] (fine-grained) or pooled [B, 1, E] (global).
+    public func embedTexts(_ features: TextFeatures) throws -> EmbeddedTokens {
+        switch config.similarity {
+        case .fineGrained: return EmbeddedTokens(tokens: try embedText(features.tokens), mask: features.mask)
+        case .global:
+            let b = features.tokens.shape[0]
+            return EmbeddedTokens(tokens: try embedText(try features.pooled()).reshaped([b, 1, config.embedDim]), mask: Tensor.ones([b, 1]))
+        }
+    }
+
+    /// The training similarity between every embedded clip and text.
+    public func scores(poses: EmbeddedTokens, texts: EmbeddedTokens) throws -> Tensor {
+        switch config.similarity {
+        case .fineGrained: return try fineGrainedSimilarity(pose: poses.tokens, poseMask: poses.mask, text: texts.tokens, textMask: texts.mask)
+        case .global:
+            return try globalSimilarity(pose: try poses.tokens.reshaped([poses.count, config.embedDim]),
+                                        text: try texts.tokens.reshaped([texts.count, config.embedDim]))
+        }
     }
 
     /// The encoder output restricted to the clips `rows` (in that order); gradients flow back to those rows.
