@@ -66,4 +66,21 @@ struct PretrainingEvidenceTests {
         #expect(l1 < copy, "\(summary)")
         #expect(t2p.r1 >= 10 * t2p.chanceR1, "\(summary)")
     }
+
+    /// The zoo's pre-training recipes parse and build; mslu-base (with a 384-wide text stand-in, MiniLM's
+    /// width) has the parameter count of its PyTorch twin in bench/mslu_pretrain_torch_bench.py.
+    @Test func zooPretrainingRecipesBuild() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let registry = try (PluginSet.builtin + [FakeTextPlugin.register]).makeRegistry()
+        for (name, parameters) in [("mslu-base", 35_196_447), ("mslu-tiny", 273_471)] {
+            let url = root.appendingPathComponent("zoo/recipes/\(name).json")
+            var json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
+            json["text"] = ["type": "fake", "dim": 384]
+            let recipe = try PretrainingRecipe(data: try JSONSerialization.data(withJSONObject: json))
+            #expect(recipe.name == name && recipe.pipeline.layout == "mslu-79")
+            let objective = try recipe.buildObjective(registry: registry)
+            #expect(objective.tasks.map(\.id) == ["masked-pose", "sign-text-contrastive"])
+            #expect(objective.model.parameterCount == parameters, "\(name): \(objective.model.parameterCount) parameters")
+        }
+    }
 }
