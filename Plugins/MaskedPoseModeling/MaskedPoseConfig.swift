@@ -36,6 +36,9 @@ public struct MaskedPoseConfig: Sendable {
     public var decoderHeads = 8
     public var decoderFFDim = 1024
     public var dropout: Double = 0.1
+    /// The decoder also sees, per frame, the visible keypoints around each point (`VisiblePoseContext`)
+    /// and predicts the residual from the copy of the nearest visible frame.
+    public var visibleContext = true
 
     public init() {}
 
@@ -53,6 +56,8 @@ public struct MaskedPoseConfig: Sendable {
         ("decoderHeads", "attention heads, must divide decoderDim (default 8)"),
         ("decoderFFDim", "feed-forward width, ≥ 1 (default 1024)"),
         ("dropout", "decoder dropout, 0.0…0.9 (default 0.1)"),
+        ("visibleContext", "the decoder also gets each point's nearest visible values (never the masked ones) and predicts the residual from "
+            + "copying the nearest visible frame (default true; false: tokens only)"),
     ]
 
     static let knownKeys = ["type"] + parameters.map(\.name)
@@ -91,6 +96,7 @@ public struct MaskedPoseConfig: Sendable {
         }
         decoderFFDim = try Self.int(node, "decoderFFDim", default: 1024, in: 1...10_000_000)
         dropout = try node.number("dropout", default: 0.1, in: 0...0.9)
+        visibleContext = try node.bool("visibleContext", default: true)
     }
 
     /// An integer field that must lie in `range`.

@@ -6,9 +6,13 @@ import SignTensor
 /// keypoint that belongs to a part.
 ///
 ///   h = inputProjection(tokens)                   Linear D → d
+///     [+ contextProjection(visible context)]      Linear Q·8 → d (`visibleContext`, see `VisiblePoseContext`)
 ///   h = layers(h, keyMask)                        pre-LN Transformer layers (GELU), padding masked
 ///   h = norm(h)                                   final LayerNorm (pre-LN stacks end unnormalized)
 ///   ŷ_part = <part>Head(h)                        Linear d → 2·J_part, read as [B, T, J_part, 2]
+///     [+ reference_part]                          with a visible context: the residual from the copy-nearest
+///                                                 reference (heads start at 0.01× their usual init, bias 0,
+///                                                 so an untrained decoder predicts about the copy)
 ///
 /// One head per part the layout has (`body_head`, `left_hand_head`, `right_hand_head`, `face_head`,
 /// `mouth_head`). The heads depend on each part's point count, so the decoder is sized from the
@@ -20,6 +24,8 @@ import SignTensor
 /// Discarded after pre-training.
 public final class PoseDecoder: Module {
     public let inputProjection: Linear
+    /// Embeds the `VisiblePoseContext` features of a frame (nil: the decoder sees the tokens only).
+    public let contextProjection: Linear?
     public let layers: [TransformerEncoderLayer]
     public let norm: LayerNorm
     public let bodyHead: Linear?
@@ -33,7 +39,7 @@ public final class PoseDecoder: Module {
     public let layoutName: String
 
     public init(inputDim: Int, layout: PoseLayout, dim: Int, layers depth: Int, heads: Int, ffDim: Int,
-                dropout: Float, rng: inout RandomStream) throws {
+                dropout: Float, visibleContext: Bool = false, rng: inout RandomStream) throws {
         inputProjection = Linear(inputDim, dim, rng: &rng)
         layers = try (0..<depth).map { _ in
             try TransformerEncoderLayer(dModel: dim, heads: heads, ffDim: ffDim, dropout: dropout, activation: .gelu,
@@ -52,6 +58,14 @@ public final class PoseDecoder: Module {
         faceHead = head(.face)
         mouthHead = head(.mouth)
         rng = headRng
+        let predicted = pointsPerPart.reduce(0, +)
+        contextProjection = visibleContext ? Linear(predicted * VisiblePoseContext.featuresPerPoint, dim, rng: &rng) : nil
+        if visibleContext {
+            for head in [bodyHead, leftHandHead, rightHandHead, faceHead, mouthHead].compactMap({ $0 }) {
+                for i in 0..<head.weight.count { head.weight.pointer[i] *= 0.01 }
+                if let bias = head.bias { bias.pointer.update(repeating: 0, count: bias.count) }
+            }
+        }
         layoutName = layout.name
         super.init()
         guard pointsPerPart.contains(where: { $0 > 0 }) else {
@@ -77,16 +91,29 @@ public final class PoseDecoder: Module {
     }
 
     /// tokens [B, T, D], keyMask [B, T] → predictions [B, T, Q, 2] for the Q points of `pointOrder`.
-    public func callAsFunction(_ tokens: Tensor, keyMask: Tensor?) throws -> Tensor {
+    /// A decoder with a `contextProjection` needs the batch's `VisiblePoseContext` and predicts
+    /// reference + residual.
+    public func callAsFunction(_ tokens: Tensor, keyMask: Tensor?, context: VisiblePoseContext? = nil) throws -> Tensor {
         var h = try inputProjection(tokens)
+        let b = tokens.shape[0], t = tokens.shape[1]
+        if let contextProjection {
+            guard let context else {
+                throw TensorError("PoseDecoder", "this decoder was built with visibleContext and needs the batch's VisiblePoseContext")
+            }
+            guard context.features.shape == [b, t, contextProjection.weight.shape[1]] else {
+                throw TensorError("PoseDecoder", "context features must be [\(b), \(t), \(contextProjection.weight.shape[1])], got \(context.features.shape)")
+            }
+            h = try h + contextProjection(context.features)
+        }
         for layer in layers { h = try layer(h, keyMask: keyMask) }
         h = try norm(h)
-        let b = tokens.shape[0], t = tokens.shape[1]
         var parts: [Tensor] = []
         for (head, j) in zip([bodyHead, leftHandHead, rightHandHead, faceHead, mouthHead], pointsPerPart) {
             guard let head else { continue }
             parts.append(try head(h).reshaped([b, t, j, 2]))
         }
-        return parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 2)
+        let residual = parts.count == 1 ? parts[0] : try Tensor.concat(parts, axis: 2)
+        guard contextProjection != nil, let context else { return residual }
+        return try residual + context.reference
     }
 }

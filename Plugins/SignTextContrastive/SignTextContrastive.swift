@@ -17,9 +17,13 @@ import SignTensor
 ///
 /// Text features come from `context.textEncoder`, frozen: computed without gradient tracking.
 /// The pose side uses the shared unmasked encoding (`context.unmasked()`).
+/// Mixed batches: only the clips with a text (`PoseBatch.clipTexts`) take part in the InfoNCE; the
+/// others still feed the other tasks. With fewer than two captioned clips (none at all included) the
+/// task returns no term.
 /// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
-/// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ).
-public final class SignTextContrastive: Module, PretextTask {
+/// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ), `contrastive.pairs`
+/// (captioned clips in the batch).
+public final class SignTextContrastive: Module, PretextTask, SignTextScoring {
     public let poseProjection: Linear
     public let poseNorm: LayerNorm?
     public let textProjection: Linear
@@ -78,10 +82,6 @@ public final class SignTextContrastive: Module, PretextTask {
 
     public func compute(_ context: PretextContext) throws -> PretextResult {
         let batch = context.batch
-        guard let texts = batch.texts else {
-            throw TensorError("pretext/sign-text-contrastive", "the batch carries no texts (clips \(Self.idList(batch.ids))); "
-                              + "contrastive learning needs a text per clip")
-        }
         guard let textEncoder = context.textEncoder else {
             throw TensorError("pretext/sign-text-contrastive", "no text encoder in the context; the recipe needs a \"text\" component")
         }
@@ -89,25 +89,64 @@ public final class SignTextContrastive: Module, PretextTask {
             throw TensorError("pretext/sign-text-contrastive", "the text projection expects \(textDim)-wide features, "
                               + "text encoder \(textEncoder.modelID) gives \(textEncoder.outputDim)")
         }
+        // Only the captioned clips take part; with fewer than two there is no negative, so no term.
+        let captioned = batch.textIndices
+        guard captioned.count >= 2, let clipTexts = batch.clipTexts else { return PretextResult(terms: [:], metrics: [:]) }
+        let texts = captioned.map { clipTexts[$0]! }
         let features = try withNoGrad { try textEncoder.encode(texts) }
-        guard features.tokens.rank == 3, features.tokens.shape[0] == batch.size, features.tokens.shape[2] == textDim,
+        guard features.tokens.rank == 3, features.tokens.shape[0] == texts.count, features.tokens.shape[2] == textDim,
               features.mask.shape == Array(features.tokens.shape.prefix(2)) else {
             throw TensorError("pretext/sign-text-contrastive", "text encoder \(textEncoder.modelID) returned tokens \(features.tokens.shape) "
-                              + "and mask \(features.mask.shape) for \(batch.size) texts of width \(textDim)")
+                              + "and mask \(features.mask.shape) for \(texts.count) texts of width \(textDim)")
         }
         let frozen = TextFeatures(tokens: features.tokens.detached(), mask: features.mask.detached())
-        let encoded = try context.unmasked()
+        var encoded = try context.unmasked()
+        if captioned.count < batch.size { encoded = try Self.rows(captioned, of: encoded) }
         let s = try similarity(encoded: encoded, text: frozen)
         let (loss, logits) = try symmetricInfoNCE(similarity: s, scale: scale(), excluded: try duplicateTextMask(texts))
         let recall = inBatchRecallAt1(logits)
         return PretextResult(terms: ["contrastive.infonce": loss],
                              metrics: ["contrastive.r1_pose_to_text": recall.poseToText,
                                        "contrastive.r1_text_to_pose": recall.textToPose,
-                                       "contrastive.tau": temperature])
+                                       "contrastive.tau": temperature,
+                                       "contrastive.pairs": Float(texts.count)])
     }
 
-    /// `a, b, c` (the first 8 ids, then a count).
-    static func idList(_ ids: [String]) -> String {
-        ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", … (\(ids.count) in all)"
+    // MARK: SignTextScoring (retrieval over a whole split)
+
+    /// Projected, normalized pose tokens [B, T′, E] (fine-grained) or pooled features [B, 1, E] (global).
+    public func embedPoses(_ encoded: EncoderOutput) throws -> EmbeddedTokens {
+        switch config.similarity {
+        case .fineGrained: return EmbeddedTokens(tokens: try embedPose(encoded.tokens), mask: encoded.mask)
+        case .global:
+            let b = encoded.pooled.shape[0]
+            return EmbeddedTokens(tokens: try embedPose(encoded.pooled).reshaped([b, 1, config.embedDim]), mask: Tensor.ones([b, 1]))
+        }
+    }
+
+    /// Projected, normalized text tokens [B, L, E] (fine-grained) or pooled [B, 1, E] (global).
+    public func embedTexts(_ features: TextFeatures) throws -> EmbeddedTokens {
+        switch config.similarity {
+        case .fineGrained: return EmbeddedTokens(tokens: try embedText(features.tokens), mask: features.mask)
+        case .global:
+            let b = features.tokens.shape[0]
+            return EmbeddedTokens(tokens: try embedText(try features.pooled()).reshaped([b, 1, config.embedDim]), mask: Tensor.ones([b, 1]))
+        }
+    }
+
+    /// The training similarity between every embedded clip and text.
+    public func scores(poses: EmbeddedTokens, texts: EmbeddedTokens) throws -> Tensor {
+        switch config.similarity {
+        case .fineGrained: return try fineGrainedSimilarity(pose: poses.tokens, poseMask: poses.mask, text: texts.tokens, textMask: texts.mask)
+        case .global:
+            return try globalSimilarity(pose: try poses.tokens.reshaped([poses.count, config.embedDim]),
+                                        text: try texts.tokens.reshaped([texts.count, config.embedDim]))
+        }
+    }
+
+    /// The encoder output restricted to the clips `rows` (in that order); gradients flow back to those rows.
+    static func rows(_ rows: [Int], of out: EncoderOutput) throws -> EncoderOutput {
+        EncoderOutput(tokens: try out.tokens.indexSelect(axis: 0, indices: rows), mask: try out.mask.indexSelect(axis: 0, indices: rows),
+                      pooled: try out.pooled.indexSelect(axis: 0, indices: rows))
     }
 }

@@ -156,8 +156,13 @@ public struct PoseSequence: Equatable, Sendable {
     /// The sequence in `target` layout, taking each of its points from the point with the same
     /// component and point name (e.g. `coco-wholebody-133` → `mslu-79`, `mediapipe-holistic-576` →
     /// `reduced-holistic-178`). Throws `shapeMismatch` naming the first point this layout lacks.
+    /// From MediaPipe Holistic to a COCO-WholeBody layout (e.g. `mslu-79`) the points are matched by
+    /// anatomical correspondence instead, the ones the source lacks left missing (`HolisticToCOCO`).
     public func converted(to target: PoseLayout, file: String = "<memory>") throws -> PoseSequence {
-        try selectingPoints(try layout.indices(matching: target, file: file), layout: target)
+        if layout.family == .mediapipeHolistic && target.family == .cocoWholeBody {
+            return try selectingPoints(try HolisticToCOCO.indices(from: layout, to: target, file: file), layout: target)
+        }
+        return try selectingPoints(try layout.indices(matching: target, file: file), layout: target)
     }
 
     /// Only person `person` (people = 1).

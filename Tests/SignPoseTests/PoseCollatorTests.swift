@@ -106,7 +106,7 @@ struct PoseCollatorTests {
         #expect(try JSONDecoder().decode(PosePipeline.self, from: json) == pipe)
         #expect(throws: PoseError.self) {
             var r = RandomStream(seed: 1)
-            _ = try PosePipeline(layout: "mslu-79").prepare(try PoseIO.read(Fixtures.path(Fixtures.holistic586)), training: false, rng: &r)
+            _ = try PosePipeline(layout: "mslu-79").prepare(try PoseIO.read(Fixtures.path(Fixtures.openpose)), training: false, rng: &r)
         }
     }
 }

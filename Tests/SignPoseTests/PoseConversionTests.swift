@@ -44,9 +44,9 @@ struct PoseConversionTests {
     @Test func errorsNameTheProblem() throws {
         let dir = try Fixtures.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        // Holistic has no COCO point names.
+        // OpenPose has no COCO point names (Holistic → COCO goes by correspondence: HolisticToCOCOTests).
         #expect {
-            try PoseIO.convert(Fixtures.path(Fixtures.holistic586), to: dir + "/x.pose", layout: "mslu-79")
+            try PoseIO.convert(Fixtures.path(Fixtures.openpose), to: dir + "/x.pose", layout: "mslu-79")
         } throws: { e in (e as? PoseError)?.kind == .shapeMismatch }
         #expect {
             try PoseIO.convert(Fixtures.path(Fixtures.coco133), to: dir + "/x.pose", layout: "no-such-layout")

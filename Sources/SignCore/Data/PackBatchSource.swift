@@ -55,15 +55,15 @@ public struct PackBatchSource: BatchSource {
             }
             let (poses, mask) = try s.pipeline.batch(clips, training: s.training, rng: &rng)
             let meta = raw.clips.map(\.metadata)
-            let texts = meta.allSatisfy { $0.text != nil } ? meta.map { $0.text! } : nil
+            let clipTexts: [String?]? = meta.contains { $0.text != nil } ? meta.map(\.text) : nil
             let languages = meta.allSatisfy { $0.language != nil } ? meta.map { $0.language! } : nil
             let labelIndex = Dictionary(uniqueKeysWithValues: s.labelNames.enumerated().map { ($1, $0) })
             let labels = s.labelNames.isEmpty ? nil : meta.map { $0.label.flatMap { labelIndex[$0] } ?? -100 }
             let glosses = s.glossVocabulary.flatMap { vocab in
                 meta.allSatisfy { $0.glosses != nil } ? meta.map { $0.glosses!.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } : nil
             }
-            return try PoseBatch(poses: poses, mask: mask, layout: s.outputLayout, ids: meta.map(\.id), texts: texts,
-                                 languages: languages, labels: labels, glosses: glosses)
+            return try PoseBatch(poses: poses, mask: mask, layout: s.outputLayout, ids: meta.map(\.id),
+                                 languages: languages, labels: labels, glosses: glosses, clipTexts: clipTexts)
         }
     }
 }

@@ -136,22 +136,23 @@ public final class Trainer {
     }
 
     /// Mean loss terms and metrics over the held-out source, in eval mode, with the objective's
-    /// randomness fixed (step 0) so successive evaluations are comparable.
+    /// randomness fixed (step 0) so successive evaluations are comparable. Each value is averaged
+    /// over the batches that reported it (a task may skip a batch, e.g. contrastive on text-less clips).
     public func evaluate(_ source: BatchSource, step: Int) throws -> [String: Double] {
         let model = objective.model
         model.eval()
         defer { model.train() }
         let it = try source.makeIterator(epoch: 0)
-        var sums: [String: Double] = [:], count = 0
+        var sums: [String: Double] = [:], counts: [String: Int] = [:], count = 0
         try withNoGrad {
             while config.evalBatches == 0 || count < config.evalBatches, let batch = try it.next() {
                 let out = try objective.compute(batch, step: 0, training: false)
-                for (k, t) in out.terms { sums[k, default: 0] += Double(t.item) }
-                for (k, v) in out.metrics { sums[k, default: 0] += Double(v) }
+                for (k, t) in out.terms { sums[k, default: 0] += Double(t.item); counts[k, default: 0] += 1 }
+                for (k, v) in out.metrics { sums[k, default: 0] += Double(v); counts[k, default: 0] += 1 }
                 count += 1
             }
         }
-        return sums.mapValues { $0 / Double(max(count, 1)) }
+        return Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(counts[$0.key]!)) })
     }
 }
 

@@ -202,7 +202,8 @@ struct SignTextContrastiveTests {
         let context = PretextContext(encoder: encoder, batch: batch, textEncoder: text, rng: RandomStream(seed: 0))
         let result = try task.compute(context)
         #expect(Set(result.terms.keys) == ["contrastive.infonce"])
-        #expect(Set(result.metrics.keys) == ["contrastive.r1_pose_to_text", "contrastive.r1_text_to_pose", "contrastive.tau"])
+        #expect(Set(result.metrics.keys) == ["contrastive.r1_pose_to_text", "contrastive.r1_text_to_pose", "contrastive.tau", "contrastive.pairs"])
+        #expect(result.metrics["contrastive.pairs"] == 4)
         #expect(Swift.abs(result.metrics["contrastive.tau"]! - 0.07) < 1e-6)
         #expect(task.termPrefix == "contrastive" && task.needsText)
 
@@ -222,13 +223,65 @@ struct SignTextContrastiveTests {
         var rng = RandomStream(seed: 12)
         let task = try SignTextContrastive(config: ContrastiveConfig(), encoderDim: 6, textDim: 7, rng: &rng)
         let noTexts = try syntheticBatch(layout: layout, lengths: [3, 2], frames: 3)
-        let e1 = tensorError { try task.compute(PretextContext(encoder: encoder, batch: noTexts, textEncoder: FakeTextEncoder(dim: 7), rng: RandomStream(seed: 0))) }
-        #expect(e1?.message == "the batch carries no texts (clips clip0, clip1); contrastive learning needs a text per clip")
+        #expect(try task.compute(PretextContext(encoder: encoder, batch: noTexts, textEncoder: FakeTextEncoder(dim: 7), rng: RandomStream(seed: 0))).terms.isEmpty)
         let withTexts = try syntheticBatch(layout: layout, lengths: [3, 2], frames: 3, texts: ["a", "b"])
         let e2 = tensorError { try task.compute(PretextContext(encoder: encoder, batch: withTexts, textEncoder: nil, rng: RandomStream(seed: 0))) }
         #expect(e2?.message.contains("no text encoder") == true)
         let e3 = tensorError { try task.compute(PretextContext(encoder: encoder, batch: withTexts, textEncoder: FakeTextEncoder(dim: 9), rng: RandomStream(seed: 0))) }
         #expect(e3?.message == "the text projection expects 7-wide features, text encoder fake-text-9 gives 9")
+    }
+
+    // MARK: mixed batches (clips without text)
+
+    /// A batch of 5 clips of which 3 have text: the loss equals the loss of the 3-clip batch made of
+    /// those clips alone (same encoder, seed-fixed), gradients reach only the captioned clips' rows,
+    /// and the text-less clips never reach the text encoder.
+    @Test func mixedBatchUsesOnlyTheCaptionedClips() throws {
+        let layout = try tinyLayout()
+        let clipTexts: [String?] = ["a red cup", nil, "the dog runs", nil, "hello"]
+        let lengths = [6, 4, 5, 6, 3]
+        let full = try syntheticBatch(layout: layout, lengths: lengths, frames: 6)
+        let mixed = try PoseBatch(poses: full.poses, mask: full.mask, layout: layout, ids: full.ids, clipTexts: clipTexts)
+        #expect(mixed.texts == nil && mixed.textIndices == [0, 2, 4])
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11, positional: false)
+        var rng = RandomStream(seed: 12)
+        let task = try SignTextContrastive(config: ContrastiveConfig(), encoderDim: 6, textDim: 7, rng: &rng)
+        let text = FakeTextEncoder(dim: 7)
+        let result = try task.compute(PretextContext(encoder: encoder, batch: mixed, textEncoder: text, rng: RandomStream(seed: 0)))
+        #expect(result.metrics["contrastive.pairs"] == 3)
+
+        let keep = [0, 2, 4]
+        let subset = try PoseBatch(poses: try full.poses.indexSelect(axis: 0, indices: keep), mask: try full.mask.indexSelect(axis: 0, indices: keep),
+                                   layout: layout, ids: keep.map { full.ids[$0] }, texts: keep.map { clipTexts[$0]! })
+        let alone = try task.compute(PretextContext(encoder: encoder, batch: subset, textEncoder: text, rng: RandomStream(seed: 0)))
+        #expect(Swift.abs(result.terms["contrastive.infonce"]!.item - alone.terms["contrastive.infonce"]!.item) < 1e-6)
+
+        // Gradient w.r.t. the poses: zero on the text-less clips, non-zero on the others.
+        let poses = full.poses.detached()
+        poses.requiresGrad = true
+        let tracked = try PoseBatch(poses: poses, mask: full.mask, layout: layout, ids: full.ids, clipTexts: clipTexts)
+        try task.compute(PretextContext(encoder: encoder, batch: tracked, textEncoder: text, rng: RandomStream(seed: 0)))
+            .terms["contrastive.infonce"]!.backward()
+        let g = try #require(poses.grad)
+        let per = g.count / 5
+        let norms = (0..<5).map { b in (0..<per).reduce(Float(0)) { $0 + Swift.abs(g.pointer[b * per + $1]) } }
+        #expect(norms[1] == 0 && norms[3] == 0 && norms[0] > 0 && norms[2] > 0 && norms[4] > 0, "\(norms)")
+    }
+
+    /// Fewer than two captioned clips (or a batch without any text): no term and no metric (nothing to contrast), no error.
+    @Test func fewerThanTwoCaptionedClipsGiveNoTerm() throws {
+        let layout = try tinyLayout()
+        let full = try syntheticBatch(layout: layout, lengths: [3, 2, 3], frames: 3)
+        let encoder = FakePoseEncoder(points: layout.pointCount, dim: 6, seed: 11, positional: false)
+        var rng = RandomStream(seed: 12)
+        let task = try SignTextContrastive(config: ContrastiveConfig(), encoderDim: 6, textDim: 7, rng: &rng)
+        let text = FakeTextEncoder(dim: 7)
+        for clipTexts: [String?]? in [[nil, "only one", nil], [nil, nil, nil], nil] {
+            let batch = try PoseBatch(poses: full.poses, mask: full.mask, layout: layout, ids: full.ids, clipTexts: clipTexts)
+            let result = try task.compute(PretextContext(encoder: encoder, batch: batch, textEncoder: text, rng: RandomStream(seed: 0)))
+            #expect(result.terms.isEmpty && result.metrics.isEmpty)
+        }
+        #expect(text.calls == 0)
     }
 
     // MARK: registration

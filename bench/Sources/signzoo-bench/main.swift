@@ -12,8 +12,10 @@ import SignTensor
 struct Options {
     var threads = 2, steps = 10, warmup = 3, batch = 32, seq = 128
     var torch = true
-    /// Which benchmarks: anchor, stream (default: all).
+    /// Which benchmarks: anchor, stream, pretrain (default: all).
     var only: String?
+    /// Pre-training bench sizes (`--only pretrain`).
+    var pretrainBatch = 8, pretrainFrames = 32, pretrainSteps = 3
     init(_ args: [String]) {
         var i = 0
         while i < args.count {
@@ -25,6 +27,9 @@ struct Options {
             case "--batch": batch = next ?? batch; i += 1
             case "--seq": seq = next ?? seq; i += 1
             case "--no-torch": torch = false
+            case "--pt-batch": pretrainBatch = next ?? pretrainBatch; i += 1
+            case "--pt-frames": pretrainFrames = next ?? pretrainFrames; i += 1
+            case "--pt-steps": pretrainSteps = next ?? pretrainSteps; i += 1
             case "--only": only = i + 1 < args.count ? args[i + 1] : nil; i += 1
             default: break
             }
@@ -114,3 +119,4 @@ func runAnchorBench(_ o: Options) throws {
 let o = Options(Array(CommandLine.arguments.dropFirst()))
 if o.only == nil || o.only == "anchor" { try runAnchorBench(o) }
 if o.only == nil || o.only == "stream" { try runStreamingBench() }
+if o.only == nil || o.only == "pretrain" { try runPretrainBench(o) }

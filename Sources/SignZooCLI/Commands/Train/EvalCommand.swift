@@ -6,10 +6,11 @@ import SignPose
 import SignTensor
 
 /// `signzoo eval --checkpoint DIR --data D --split test`: the head's metrics table, also as JSON.
+/// On a pre-training run it evaluates the pretext tasks instead (`PretrainEval`).
 struct EvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a fine-tuned checkpoint on a split.")
+    static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a fine-tuned checkpoint (or a pre-training run) on a split.")
 
-    @Option(help: "Fine-tuned checkpoint folder.") var checkpoint: String
+    @Option(help: "Fine-tuned checkpoint folder, or a pre-training run folder.") var checkpoint: String
     @Option(help: "Data: a JSONL manifest or a shard-pack folder.") var data: String
     @Option(help: "Split to evaluate.") var split = "test"
     @Option(help: "Batch size.") var batchSize = 16
@@ -17,6 +18,9 @@ struct EvalCommand: ParsableCommand {
 
     func run() throws {
         let dir = URL(fileURLWithPath: checkpoint)
+        if PretrainedCheckpoint.isPretrained(dir) {
+            return try PretrainEval.run(checkpoint: checkpoint, data: data, split: split, batchSize: batchSize, output: output)
+        }
         let (objective, pipeline, config) = try FinetunedCheckpoint.load(dir, registry: try ActivePlugins.registry())
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("signzoo-eval-\(getpid())")
         defer { try? FileManager.default.removeItem(at: cache) }

@@ -26,7 +26,8 @@ struct PretrainCommand: ParsableCommand {
         let runDir = URL(fileURLWithPath: out)
         let registry = try ActivePlugins.registry()
         let objective = try recipe.buildObjective(registry: registry)
-        let pack = try TrainingData.openPack(data, cache: runDir.appendingPathComponent("data"), layout: nil) { print($0) }
+        // Pack in the recipe's layout, so corpora mixing layouts (Holistic variants) convert at packing time.
+        let pack = try TrainingData.openPack(data, cache: runDir.appendingPathComponent("data"), layout: recipe.pipeline.layout) { print($0) }
         let splits = Set(pack.header.splits)
         let trainSplits: Set<String>? = splits.contains("train") ? ["train"] : nil
         let evalSplit = ["dev", "validation", "test"].first(where: splits.contains)
