@@ -9,6 +9,10 @@ writes
                                   (upstream split: train_* → train, test_* → dev), and the
                                   fingerspelling-dev clips of the fine-tuning *train* split below
                                   (their fine-tuning test part is left out of pre-training).
+                                  The 16 captioned DGS train sentences are listed --repeat-text
+                                  times (ids suffixed "#2", "#3", …) so that most batches of 16
+                                  hold several captioned clips for the contrastive task (only 16 of
+                                  ~300 clips have text otherwise).
   OUT_DIR/dgs-sentences.jsonl     the 32 DGS sentences, all in split "dev" (the 32-sentence gallery).
   OUT_DIR/fingerspelling-langid.jsonl
                                   sign-language identification (label gss / jos / ukl) on
@@ -28,6 +32,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--shared", default=os.environ.get("SIGNZOO_SHARED_DATA", os.path.join(here, "..", "..", "shared", "data")))
     ap.add_argument("-o", "--out", required=True)
+    ap.add_argument("--repeat-text", type=int, default=8, help="times each captioned train sentence is listed in pretrain-shared.jsonl")
     args = ap.parse_args()
     root = os.path.abspath(args.shared)
     if not os.path.isdir(root):
@@ -72,7 +77,8 @@ def main():
         print(f"{os.path.join(args.out, name)}: {len(rows)} clips")
 
     pretrain_fs = [dict((k, v) for k, v in r.items() if k != "label") for r in fingerspelling if r["split"] == "train"]
-    write("pretrain-shared.jsonl", unlabelled + dgs + pretrain_fs)
+    repeated = [dict(r, id=f"{r['id']}#{k}") for r in dgs if r["split"] == "train" for k in range(2, args.repeat_text + 1)]
+    write("pretrain-shared.jsonl", unlabelled + dgs + repeated + pretrain_fs)
     write("dgs-sentences.jsonl", [dict(r, split="dev") for r in dgs])
     write("fingerspelling-langid.jsonl", fingerspelling)
 
