@@ -116,5 +116,24 @@ struct TrainerTests {
         let good = try RecipeValue.parse(Data(#"{"optimizer": {"lr": 0.01, "betas": [0.9, 0.95]}, "train": {"steps": 7, "weights": {"contrastive": 0.5}}}"#.utf8))
         let c = try TrainerConfig(optimizer: good.optional("optimizer"), train: good.optional("train"))
         #expect(c.steps == 7 && c.beta2 == 0.95 && c.weight(of: "contrastive.infonce") == 0.5 && c.weight(of: "masked_pose.l1") == 1)
+        #expect(c.layerDecay == nil)
+    }
+
+    @Test func layerDecayIsReadAndNeedsAnObjectiveWithDepths() throws {
+        let recipe = try RecipeValue.parse(Data(#"{"optimizer": {"layerDecay": 0.75}, "bad": {"layerDecay": 0}, "worse": {"layerDecay": 2}}"#.utf8))
+        var c = try TrainerConfig(optimizer: recipe.optional("optimizer"), train: nil)
+        #expect(c.layerDecay == 0.75)
+        #expect(throws: RecipeError(path: "bad.layerDecay", message: "expected a decay in (0, 1], got 0")) {
+            try TrainerConfig(optimizer: recipe.optional("bad"), train: nil)
+        }
+        #expect(throws: RecipeError.self) { try TrainerConfig(optimizer: recipe.optional("worse"), train: nil) }
+        c.steps = 2
+        #expect(throws: RecipeError.self) {
+            try Trainer(objective: ToyObjective(seed: 1), config: c, train: ToySource(batches: 2, seed: 1), eval: nil,
+                        runDirectory: try makeTemporaryDirectory("trainDecay"))
+        }
+        c.layerDecay = 1   // no decay: nothing to ask the objective
+        _ = try Trainer(objective: ToyObjective(seed: 1), config: c, train: ToySource(batches: 2, seed: 1), eval: nil,
+                        runDirectory: try makeTemporaryDirectory("trainDecay1"))
     }
 }

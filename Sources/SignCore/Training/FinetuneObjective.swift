@@ -17,7 +17,10 @@ public final class FinetuneModel: Module {
 /// Fine-tuning: the encoder's output on each batch goes to one task head (plus the frozen text
 /// encoder's features when the head needs them). `frozenEncoderSteps` keeps the encoder frozen for
 /// the first steps (head warm-up); the encoder runs in eval mode and without gradient while frozen.
-public final class FinetuneObjective: TrainingObjective {
+///
+/// Layer-wise learning-rate decay (`optimizer.layerDecay`) scales the encoder's layers by their depth
+/// (`LayerDecay`); the head learns at the full rate. Both combine with the frozen warm-up.
+public final class FinetuneObjective: TrainingObjective, LayerDecaying {
     public let encoder: any PoseEncoder
     public let head: any TaskHead
     public let textEncoder: (any TextEncoder)?
@@ -49,6 +52,10 @@ public final class FinetuneObjective: TrainingObjective {
         if frozen { encoder.eval() }
         defer { if frozen { encoder.train() } }
         return try head.loss(try headInput(batch, encoderGrad: !frozen))
+    }
+
+    public func learningRateScales(layerDecay d: Double, parameters: [String]) throws -> [String: Double] {
+        try LayerDecay.scales(encoder: encoder, parameters: parameters, decay: d)
     }
 
     /// The head's metrics over a whole source (eval mode, no gradient), plus its artefacts.

@@ -37,6 +37,12 @@ public final class Trainer {
         optimizer = try AdamW(parameters: objective.model.namedParameters().filter { $0.1.requiresGrad },
                               learningRate: config.learningRate, betas: (config.beta1, config.beta2), eps: config.eps,
                               weightDecay: config.weightDecay)
+        if let d = config.layerDecay, d != 1 {
+            guard let layered = objective as? LayerDecaying else {
+                throw RecipeError(path: "optimizer.layerDecay", message: "layer-wise decay needs an objective with layer depths (fine-tuning); \(type(of: objective)) has none")
+            }
+            try optimizer.setLearningRateScales(try layered.learningRateScales(layerDecay: d, parameters: optimizer.parameters.map(\.0)))
+        }
         state = TrainerState(config: config)
         checkpoints = CheckpointRotation(directory: runDirectory.appendingPathComponent("checkpoints"), keep: config.keepLast)
         log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
