@@ -25,13 +25,16 @@ public struct FinetuneOptions {
     public var out: URL
     /// Overrides the recipe's step count (warm-up capped at a tenth of it).
     public var steps: Int?
+    /// Continue from the newest checkpoint in `out/checkpoints` (same recipe and data).
+    public var resume: Bool
     /// Messages for the user (packing report, what was loaded, the final metrics).
     public var log: (String) -> Void
 
     public init(registry: Registry, parent: URL? = nil, parentName: String? = nil, recipe: Data, recipeSource: String = "recipe",
-                head: String? = nil, data: String, out: URL, steps: Int? = nil, log: @escaping (String) -> Void = { print($0) }) {
+                head: String? = nil, data: String, out: URL, steps: Int? = nil, resume: Bool = false, log: @escaping (String) -> Void = { print($0) }) {
         self.registry = registry; self.parent = parent; self.parentName = parentName; self.recipe = recipe
-        self.recipeSource = recipeSource; self.head = head; self.data = data; self.out = out; self.steps = steps; self.log = log
+        self.recipeSource = recipeSource; self.head = head; self.data = data; self.out = out; self.steps = steps
+        self.resume = resume; self.log = log
     }
 }
 
@@ -45,6 +48,9 @@ public struct FinetuneResult {
     public let evalSplit: String?
     /// The head's metrics on `evalSplit` for the weights written to `directory`.
     public let metrics: [String: Double]
+    /// The evaluation whose weights were kept (nil: the last step's weights; no held-out split or
+    /// the head has no selection metric).
+    public let best: BestCheckpoint?
     /// The fine-tuned checkpoint folder (= `FinetuneOptions.out`).
     public let directory: URL
     /// How the parent's tensors were loaded (nil from scratch).
@@ -58,6 +64,11 @@ public struct FinetuneResult {
 /// The parent's weights load strictly: its `pretext.*` and `head.*` tensors are declared unexpected and
 /// the new head's declared missing, so anything else that differs refuses the load with the key names.
 /// The head is sized from the data (`DataLists`: labels, glosses, training texts).
+///
+/// Best checkpoint: with a held-out split and a head that names a selection metric, the Trainer scores
+/// the split with the head's evaluator every `train.evalEvery` steps (and at the last step) and keeps
+/// the best weights as a loadable fine-tuned checkpoint in `out/best/` (+ `metrics.json` and the
+/// evaluator's artefacts); the run's own checkpoint in `out/` is then written from those weights.
 public enum Finetuning {
     public static let recipeKeys = ["name", "description", "data", "encoder", "text", "head", "optimizer", "train", "frozenEncoderSteps"]
 
@@ -127,22 +138,54 @@ public enum Finetuning {
         let eval = try evalSplit.map { try source([$0], training: false) }
         let t = try Trainer(objective: objective, config: trainer, train: train, eval: eval, runDirectory: runDir)
         let name = try root.string("name", default: "finetuned")
+        let parentName = options.parentName ?? parent?.path
+        var nodes: [String: Any] = ["encoder": json["encoder"]!, "head": json["head"]!, "recipe": json]
+        if taskHead.needsText, let t = json["text"] { nodes["text"] = t }
+        let checkpointNodes = nodes
+        if eval != nil, let metric = taskHead.selectionMetric {
+            let artefacts = ArtefactsBox()
+            t.selection = ModelSelection(metric: metric, evaluate: { source in
+                let result = try objective.evaluate(source)
+                artefacts.latest = result.artefacts
+                return result.metrics
+            }, write: { folder, best in
+                try FinetunedCheckpoint.write(objective: objective, nodes: checkpointNodes, pipeline: pipeline, name: name, parent: parentName,
+                                              steps: best.step, metrics: best.metrics, selected: best, split: evalSplit, to: folder)
+                for (file, contents) in artefacts.latest { try AtomicFile.write(contents, to: folder.appendingPathComponent(file)) }
+            })
+        }
         log("finetune \(name): head/\(taskHead.termPrefix), \(objective.model.parameterCount) parameters, "
-            + "\(pack.count) clips (eval: \(evalSplit ?? "none")), \(trainer.steps) steps, \(Parallel.threads) threads")
+            + "\(pack.count) clips (eval: \(evalSplit ?? "none")\(t.selection.map { ", best by \($0.metric.name)" } ?? "")), "
+            + "\(trainer.steps) steps, \(Parallel.threads) threads")
+        if options.resume {
+            log(try t.resume() ? "resumed at step \(t.state.step)" : "no checkpoint to resume; starting fresh")
+        }
         let state = try t.run()
         var metrics: [String: Double] = [:]
-        if let eval, let evalSplit {
+        if let best = state.best {
+            // The run's checkpoint is the best one: its weights, metrics and artefacts.
+            let bestDir = runDir.appendingPathComponent("best")
+            try objective.model.load(from: bestDir.appendingPathComponent("model.safetensors"))
+            metrics = best.metrics
+            let own: Set<String> = ["config.json", "model.safetensors", "README.md", "metrics.json"]
+            for file in try FileManager.default.contentsOfDirectory(atPath: bestDir.path) where !own.contains(file) {
+                try AtomicFile.write(try Data(contentsOf: bestDir.appendingPathComponent(file)), to: runDir.appendingPathComponent(file))
+            }
+            log("best \(best.metric.name) \(String(format: "%.4f", best.value)) at step \(best.step) of \(state.step); "
+                + "\(evalSplit ?? ""): " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
+        } else if let eval, let evalSplit {
             let result = try objective.evaluate(eval)
             metrics = result.metrics
             log("\(evalSplit): " + metrics.sorted { $0.key < $1.key }.map { "\($0.key) \(String(format: "%.4f", $0.value))" }.joined(separator: "  "))
             for (name, contents) in result.artefacts { try AtomicFile.write(contents, to: runDir.appendingPathComponent(name)) }
         }
-        var nodes: [String: Any] = ["encoder": json["encoder"]!, "head": json["head"]!, "recipe": json]
-        if taskHead.needsText, let t = json["text"] { nodes["text"] = t }
-        try FinetunedCheckpoint.write(objective: objective, nodes: nodes, pipeline: pipeline, name: name,
-                                      parent: options.parentName ?? parent?.path, steps: state.step, metrics: metrics, to: runDir)
+        try FinetunedCheckpoint.write(objective: objective, nodes: nodes, pipeline: pipeline, name: name, parent: parentName, steps: state.step,
+                                      metrics: metrics, selected: state.best, split: evalSplit, to: runDir)
         log("wrote \(runDir.path)/{config.json, model.safetensors, README.md}")
         return FinetuneResult(objective: objective, pipeline: pipeline, state: state, evalSplit: evalSplit, metrics: metrics,
-                              directory: runDir, loadReport: loadReport)
+                              best: state.best, directory: runDir, loadReport: loadReport)
     }
 }
+
+/// The artefacts of the latest selection evaluation, for the best checkpoint's folder.
+private final class ArtefactsBox { var latest: [String: String] = [:] }

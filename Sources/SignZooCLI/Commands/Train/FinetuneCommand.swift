@@ -10,8 +10,8 @@ import SignTensor
 /// A thin wrapper around `Finetuning.run` (SignCore): loads the encoder strictly from the checkpoint
 /// (its `encoder.*` tensors; pretext modules are declared unexpected, the new head declared missing),
 /// builds the head from the recipe with the data's labels / glosses / texts, trains with the Trainer,
-/// evaluates the head's metrics on the held-out split and writes a fine-tuned checkpoint folder that
-/// `eval` and `predict` load alone.
+/// keeps the best weights on the held-out split by the head's metric (RUN_DIR/best/), and writes a
+/// fine-tuned checkpoint folder from them that `eval` and `predict` load alone.
 struct FinetuneCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "finetune", abstract: "Fine-tune a pre-trained encoder with a task head.")
 
@@ -22,6 +22,7 @@ struct FinetuneCommand: ParsableCommand {
     @Option(help: "Run folder (created).") var out: String
     @Option(help: "Override the recipe's step count.") var steps: Int?
     @Option(help: "Threads (default: SIGNZOO_THREADS or all cores).") var threads: Int?
+    @Flag(help: "Continue from the newest checkpoint in RUN_DIR/checkpoints.") var resume = false
 
     func run() throws {
         if let threads { Parallel.threads = threads }
@@ -29,6 +30,6 @@ struct FinetuneCommand: ParsableCommand {
         let recipeData = try Data(contentsOf: URL(fileURLWithPath: recipe))
         let parent = from.map { URL(fileURLWithPath: $0) }
         _ = try Finetuning.run(FinetuneOptions(registry: registry, parent: parent, parentName: from, recipe: recipeData, recipeSource: recipe,
-                                               head: head, data: data, out: URL(fileURLWithPath: out), steps: steps))
+                                               head: head, data: data, out: URL(fileURLWithPath: out), steps: steps, resume: resume))
     }
 }
