@@ -144,6 +144,8 @@ public final class CTCHead: Module, TaskHead {
 
     /// Best-checkpoint selection: WER with the group's costs, lower is better.
     public var selectionMetric: SelectionMetric? { SelectionMetric("wer", higherIsBetter: false) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .glosses }
 
     /// The batch's gloss ids, checked against the vocabulary.
     func referenceIDs(_ batch: PoseBatch) throws -> [[Int]] {

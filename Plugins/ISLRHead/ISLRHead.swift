@@ -103,6 +103,8 @@ public final class ISLRHead: Module, TaskHead {
 
     /// Best-checkpoint selection: per-instance top-1 accuracy, higher is better.
     public var selectionMetric: SelectionMetric? { SelectionMetric("top1", higherIsBetter: true) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .label }
 
     /// `a, b, c` (the first 8 ids, then a count).
     static func idList(_ ids: [String]) -> String {

@@ -159,6 +159,8 @@ public final class TranslationHead: Module, TaskHead {
 
     /// Best-checkpoint selection: corpus BLEU-4, higher is better.
     public var selectionMetric: SelectionMetric? { SelectionMetric("bleu4", higherIsBetter: true) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .text }
 
     // MARK: - Decoding
 

@@ -17,6 +17,8 @@ public struct PackBatchSource: BatchSource {
     public let seed: UInt64
     /// Class names for `PoseBatch.labels` (the pack's label list unless the caller fixes one, e.g.
     /// a fine-tuned checkpoint's labels). A clip whose label is not in it gets -100 (ignored).
+    /// Texts and glosses: `PoseBatch.texts` / `glosses` when every clip of the batch has them,
+    /// `partialTexts` / `partialGlosses` when only some do.
     public let labelNames: [String]
     /// Gloss vocabulary for `PoseBatch.glosses` (nil: no gloss ids).
     public let glossVocabulary: [String: Int]?
@@ -55,15 +57,17 @@ public struct PackBatchSource: BatchSource {
             }
             let (poses, mask) = try s.pipeline.batch(clips, training: s.training, rng: &rng)
             let meta = raw.clips.map(\.metadata)
-            let texts = meta.allSatisfy { $0.text != nil } ? meta.map { $0.text! } : nil
+            let someTexts = meta.map(\.text)
+            let texts = someTexts.allSatisfy { $0 != nil } ? someTexts.map { $0! } : nil
             let languages = meta.allSatisfy { $0.language != nil } ? meta.map { $0.language! } : nil
             let labelIndex = Dictionary(uniqueKeysWithValues: s.labelNames.enumerated().map { ($1, $0) })
             let labels = s.labelNames.isEmpty ? nil : meta.map { $0.label.flatMap { labelIndex[$0] } ?? -100 }
-            let glosses = s.glossVocabulary.flatMap { vocab in
-                meta.allSatisfy { $0.glosses != nil } ? meta.map { $0.glosses!.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } : nil
-            }
+            let someGlosses = s.glossVocabulary.map { vocab in meta.map { $0.glosses?.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } }
+            let glosses = someGlosses.flatMap { g in g.allSatisfy { $0 != nil } ? g.map { $0! } : nil }
             return try PoseBatch(poses: poses, mask: mask, layout: s.outputLayout, ids: meta.map(\.id), texts: texts,
-                                 languages: languages, labels: labels, glosses: glosses)
+                                 languages: languages, labels: labels, glosses: glosses,
+                                 partialTexts: texts == nil && someTexts.contains { $0 != nil } ? someTexts : nil,
+                                 partialGlosses: glosses == nil && someGlosses?.contains { $0 != nil } == true ? someGlosses : nil)
         }
     }
 }

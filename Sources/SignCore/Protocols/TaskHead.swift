@@ -68,8 +68,12 @@ public protocol TaskHead: Module {
     /// The evaluator metric that picks the best fine-tuning checkpoint on the validation split
     /// (`top1` ↑, `wer` ↓, …); nil (the default): the last step's weights are kept.
     var selectionMetric: SelectionMetric? { get }
+    /// The per-clip annotation the head learns from; fine-tuning drops the clips of a batch that
+    /// lack it (`.none`, the default: every clip is used).
+    var target: HeadTarget { get }
 }
 
 extension TaskHead {
     public var selectionMetric: SelectionMetric? { nil }
+    public var target: HeadTarget { .none }
 }

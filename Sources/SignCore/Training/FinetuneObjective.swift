@@ -15,7 +15,9 @@ public final class FinetuneModel: Module {
 }
 
 /// Fine-tuning: the encoder's output on each batch goes to one task head (plus the frozen text
-/// encoder's features when the head needs them). `frozenEncoderSteps` keeps the encoder frozen for
+/// encoder's features when the head needs them). Clips without the head's target (a label of −100,
+/// no glosses, no text) are dropped from the batch before the encoder, so a manifest mixing labelled
+/// and unlabelled clips trains on the labelled ones. `frozenEncoderSteps` keeps the encoder frozen for
 /// the first steps (head warm-up); the encoder runs in eval mode and without gradient while frozen.
 ///
 /// Layer-wise learning-rate decay (`optimizer.layerDecay`) scales the encoder's layers by their depth
@@ -47,7 +49,19 @@ public final class FinetuneObjective: TrainingObjective, LayerDecaying {
         return input
     }
 
+    /// The batch's clips that carry the head's target (`TaskHead.target`): the batch itself when all
+    /// do (or it says nothing either way), nil when none does.
+    public func annotatedClips(_ batch: PoseBatch) throws -> PoseBatch? {
+        guard let rows = batch.annotatedRows(for: head.target), rows.count < batch.size else { return batch }
+        return rows.isEmpty ? nil : try batch.selecting(rows)
+    }
+
+    /// The head's loss on the clips that carry its target; a batch without any gives no loss term
+    /// (the Trainer then makes no update from it) and the metric `<prefix>.skipped_clips`.
     public func compute(_ batch: PoseBatch, step: Int, training: Bool) throws -> StepOutput {
+        guard let batch = try annotatedClips(batch) else {
+            return StepOutput(terms: [:], metrics: ["\(head.termPrefix).skipped_clips": Float(batch.size)])
+        }
         let frozen = training && step <= frozenEncoderSteps
         if frozen { encoder.eval() }
         defer { if frozen { encoder.train() } }
@@ -58,14 +72,19 @@ public final class FinetuneObjective: TrainingObjective, LayerDecaying {
         try LayerDecay.scales(encoder: encoder, parameters: parameters, decay: d)
     }
 
-    /// The head's metrics over a whole source (eval mode, no gradient), plus its artefacts.
+    /// The head's metrics over a whole source (eval mode, no gradient), plus its artefacts. Clips
+    /// without the head's text or glosses are left out; label heads see every clip (their evaluator
+    /// counts the unlabelled ones).
     public func evaluate(_ source: BatchSource) throws -> (metrics: [String: Double], artefacts: [String: String]) {
         container.eval()
         defer { container.train() }
         let evaluator = head.makeEvaluator()
         try withNoGrad {
             let it = try source.makeIterator(epoch: 0)
-            while let batch = try it.next() { try evaluator.add(try headInput(batch, encoderGrad: false)) }
+            while let whole = try it.next() {
+                guard let batch = head.target == .label ? whole : try annotatedClips(whole) else { continue }
+                try evaluator.add(try headInput(batch, encoderGrad: false))
+            }
         }
         return (try evaluator.metrics(), try evaluator.artefacts())
     }

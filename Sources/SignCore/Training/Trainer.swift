@@ -164,23 +164,23 @@ public final class Trainer {
         progress.note("best \(name) \(String(format: "%.4f", value)) at step \(step): saved \(runDirectory.appendingPathComponent("best").path)")
     }
 
-    /// Mean loss terms and metrics over the held-out source, in eval mode, with the objective's
-    /// randomness fixed (step 0) so successive evaluations are comparable.
+    /// Mean loss terms and metrics over the held-out source (each over the batches that produced it),
+    /// in eval mode, with the objective's randomness fixed (step 0) so successive evaluations are comparable.
     public func evaluate(_ source: BatchSource, step: Int) throws -> [String: Double] {
         let model = objective.model
         model.eval()
         defer { model.train() }
         let it = try source.makeIterator(epoch: 0)
-        var sums: [String: Double] = [:], count = 0
+        var sums: [String: Double] = [:], counts: [String: Int] = [:], count = 0
         try withNoGrad {
             while config.evalBatches == 0 || count < config.evalBatches, let batch = try it.next() {
                 let out = try objective.compute(batch, step: 0, training: false)
-                for (k, t) in out.terms { sums[k, default: 0] += Double(t.item) }
-                for (k, v) in out.metrics { sums[k, default: 0] += Double(v) }
+                for (k, t) in out.terms { sums[k, default: 0] += Double(t.item); counts[k, default: 0] += 1 }
+                for (k, v) in out.metrics { sums[k, default: 0] += Double(v); counts[k, default: 0] += 1 }
                 count += 1
             }
         }
-        return sums.mapValues { $0 / Double(max(count, 1)) }
+        return Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(max(counts[$0.key] ?? 1, 1))) })
     }
 }
 
