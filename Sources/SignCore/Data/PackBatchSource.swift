@@ -55,7 +55,7 @@ public struct PackBatchSource: BatchSource {
             for clip in raw.clips {
                 clips.append(try s.pipeline.prepare(try clip.sequence(layout: s.pack.layout), training: s.training, rng: &rng, file: clip.id))
             }
-            let (poses, mask) = try s.pipeline.batch(clips, training: s.training, rng: &rng)
+            let (poses, mask) = try s.pipeline.collator.collate(clips, training: s.training, rng: &rng)   // clips are prepared once
             let meta = raw.clips.map(\.metadata)
             let someTexts = meta.map(\.text)
             let texts = someTexts.allSatisfy { $0 != nil } ? someTexts.map { $0! } : nil

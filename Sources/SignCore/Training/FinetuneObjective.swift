@@ -72,12 +72,14 @@ public final class FinetuneObjective: TrainingObjective, LayerDecaying {
         try LayerDecay.scales(encoder: encoder, parameters: parameters, decay: d)
     }
 
-    /// The head's metrics over a whole source (eval mode, no gradient), plus its artefacts. Clips
+    /// The head's metrics over a whole source (eval mode, no gradient; the model's mode is restored),
+    /// plus its artefacts. Clips
     /// without the head's text or glosses are left out; label heads see every clip (their evaluator
     /// counts the unlabelled ones).
     public func evaluate(_ source: BatchSource) throws -> (metrics: [String: Double], artefacts: [String: String]) {
+        let wasTraining = container.isTraining
         container.eval()
-        defer { container.train() }
+        defer { container.train(wasTraining) }
         let evaluator = head.makeEvaluator()
         try withNoGrad {
             let it = try source.makeIterator(epoch: 0)

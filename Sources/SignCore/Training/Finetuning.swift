@@ -61,8 +61,9 @@ public struct FinetuneResult {
 ///
 /// Recipe keys: `name`, `description`, `data` (as pre-training), `encoder` and `text` (default: the
 /// parent checkpoint's), `head`, `optimizer`, `train` (`TrainerConfig`) and `frozenEncoderSteps`.
-/// The parent's weights load strictly: its `pretext.*` and `head.*` tensors are declared unexpected and
-/// the new head's declared missing, so anything else that differs refuses the load with the key names.
+/// The parent's weights load strictly: its own head (`head.*`, a fine-tuned parent's) is dropped, its
+/// `pretext.*` tensors are declared unexpected and the new head's declared missing, so anything else
+/// that differs (an unknown key, a missing or mis-shaped encoder tensor) refuses the load, naming the keys.
 /// The head is sized from the data (`DataLists`: labels, glosses, training texts).
 ///
 /// Best checkpoint: with a held-out split and a head that names a selection metric, the Trainer scores
@@ -124,9 +125,14 @@ public enum Finetuning {
         let objective = try FinetuneObjective(encoder: encoder, head: taskHead, textEncoder: taskHead.needsText ? text : nil, frozenEncoderSteps: frozen)
         var loadReport: LoadReport? = nil
         if let parent {
-            let weights = try Safetensors.read(parent.appendingPathComponent("model.safetensors")).tensors
-            let report = try objective.model.load(weights, allowMissing: ["head.*"], allowUnexpected: ["pretext.*", "head.*"])
-            log("loaded encoder from \(parent.path): \(report.loaded.filter { $0.hasPrefix("encoder.") }.count) tensors; head is new (\(report.missing.count) tensors)")
+            // The head is always new: a parent's own head (a fine-tuned checkpoint) is dropped before the
+            // strict load, so no tensor of it reaches the new head even where names and shapes agree.
+            let all = try Safetensors.read(parent.appendingPathComponent("model.safetensors")).tensors
+            let weights = all.filter { !$0.key.hasPrefix("head.") }
+            let report = try objective.model.load(weights, allowMissing: ["head.*"], allowUnexpected: ["pretext.*"])
+            log("loaded encoder from \(parent.path): \(report.loaded.count) tensors; head is new (\(report.missing.count) tensors)"
+                + (all.count > weights.count ? "; the parent's head (\(all.count - weights.count) tensors) is dropped" : "")
+                + (report.unexpected.isEmpty ? "" : "; pretext tensors left out: \(report.unexpected.count)"))
             loadReport = report
         }
         let glossIndex = Dictionary(uniqueKeysWithValues: lists.glosses.enumerated().map { ($1, $0) })
