@@ -20,6 +20,11 @@ public final class FinetuneModel: Module {
 /// and unlabelled clips trains on the labelled ones. `frozenEncoderSteps` keeps the encoder frozen for
 /// the first steps (head warm-up); the encoder runs in eval mode and without gradient while frozen.
 ///
+/// `frozenBatchNorm` keeps the encoder's BatchNorm layers in eval mode throughout training (their
+/// running statistics neither used nor updated from the batch; scale and shift still learn): with
+/// small, heterogeneous real data and length-bucketed batches, batch statistics differ from batch to
+/// batch and from what evaluation uses.
+///
 /// Layer-wise learning-rate decay (`optimizer.layerDecay`) scales the encoder's layers by their depth
 /// (`LayerDecay`); the head learns at the full rate. Both combine with the frozen warm-up.
 public final class FinetuneObjective: TrainingObjective, LayerDecaying {
@@ -27,14 +32,17 @@ public final class FinetuneObjective: TrainingObjective, LayerDecaying {
     public let head: any TaskHead
     public let textEncoder: (any TextEncoder)?
     public let frozenEncoderSteps: Int
+    public let frozenBatchNorm: Bool
     let container: FinetuneModel
     public var model: Module { container }
 
-    public init(encoder: any PoseEncoder, head: any TaskHead, textEncoder: (any TextEncoder)?, frozenEncoderSteps: Int = 0) throws {
+    public init(encoder: any PoseEncoder, head: any TaskHead, textEncoder: (any TextEncoder)?, frozenEncoderSteps: Int = 0,
+                frozenBatchNorm: Bool = false) throws {
         if head.needsText && textEncoder == nil {
             throw RecipeError(path: "text", message: "head/\(head.termPrefix) needs a text encoder; add a \"text\" node (text/bert or text/precomputed)")
         }
         self.encoder = encoder; self.head = head; self.textEncoder = textEncoder; self.frozenEncoderSteps = frozenEncoderSteps
+        self.frozenBatchNorm = frozenBatchNorm
         container = FinetuneModel(encoder: encoder, head: head)
     }
 
@@ -63,8 +71,13 @@ public final class FinetuneObjective: TrainingObjective, LayerDecaying {
             return StepOutput(terms: [:], metrics: ["\(head.termPrefix).skipped_clips": Float(batch.size)])
         }
         let frozen = training && step <= frozenEncoderSteps
+        let norms = training && frozenBatchNorm && !frozen ? encoder.namedModules().map(\.1).filter { $0 is BatchNorm1d && $0.isTraining } : []
         if frozen { encoder.eval() }
-        defer { if frozen { encoder.train() } }
+        for m in norms { m.eval() }
+        defer {
+            if frozen { encoder.train() }
+            for m in norms { m.train() }
+        }
         return try head.loss(try headInput(batch, encoderGrad: !frozen))
     }
 

@@ -60,7 +60,8 @@ public struct FinetuneResult {
 /// Fine-tuning a pre-trained encoder with a task head (`signzoo finetune`).
 ///
 /// Recipe keys: `name`, `description`, `data` (as pre-training), `encoder` and `text` (default: the
-/// parent checkpoint's), `head`, `optimizer`, `train` (`TrainerConfig`) and `frozenEncoderSteps`.
+/// parent checkpoint's), `head`, `optimizer`, `train` (`TrainerConfig`), `frozenEncoderSteps` and
+/// `frozenBatchNorm` (`FinetuneObjective`).
 /// The parent's weights load strictly: its own head (`head.*`, a fine-tuned parent's) is dropped, its
 /// `pretext.*` tensors are declared unexpected and the new head's declared missing, so anything else
 /// that differs (an unknown key, a missing or mis-shaped encoder tensor) refuses the load, naming the keys.
@@ -71,7 +72,7 @@ public struct FinetuneResult {
 /// the best weights as a loadable fine-tuned checkpoint in `out/best/` (+ `metrics.json` and the
 /// evaluator's artefacts); the run's own checkpoint in `out/` is then written from those weights.
 public enum Finetuning {
-    public static let recipeKeys = ["name", "description", "data", "encoder", "text", "head", "optimizer", "train", "frozenEncoderSteps"]
+    public static let recipeKeys = ["name", "description", "data", "encoder", "text", "head", "optimizer", "train", "frozenEncoderSteps", "frozenBatchNorm"]
 
     public static func run(_ options: FinetuneOptions) throws -> FinetuneResult {
         let log = options.log
@@ -121,8 +122,9 @@ public enum Finetuning {
             text = built
         }
         let taskHead = try options.registry.build(.head, from: try merged.required("head"), context: context, as: (any TaskHead).self)
-        let frozen = try merged.int("frozenEncoderSteps", default: 0)
-        let objective = try FinetuneObjective(encoder: encoder, head: taskHead, textEncoder: taskHead.needsText ? text : nil, frozenEncoderSteps: frozen)
+        let frozen = try merged.int("frozenEncoderSteps", default: 0, atLeast: 0)
+        let objective = try FinetuneObjective(encoder: encoder, head: taskHead, textEncoder: taskHead.needsText ? text : nil, frozenEncoderSteps: frozen,
+                                              frozenBatchNorm: try merged.bool("frozenBatchNorm", default: false))
         var loadReport: LoadReport? = nil
         if let parent {
             // The head is always new: a parent's own head (a fine-tuned checkpoint) is dropped before the

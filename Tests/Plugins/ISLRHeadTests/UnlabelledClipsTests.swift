@@ -106,3 +106,52 @@ struct UnlabelledClipsTests {
         #expect(evals.count == 2 && evals.allSatisfy { ($0.values["islr.ce"] ?? .nan).isFinite && $0.values["islr.skipped_clips"] == 3 })
     }
 }
+
+/// A pose encoder with a BatchNorm over its per-frame features (frame → Linear → BatchNorm1d).
+final class NormedEncoder: Module, PoseEncoder {
+    let proj: Linear
+    let norm: BatchNorm1d
+    var outputDim: Int { 8 }
+    init(points: Int) {
+        var rng = RandomStream(seed: 9)
+        proj = Linear(points * 3, 8, rng: &rng)
+        norm = BatchNorm1d(8)
+        super.init()
+    }
+    func encode(_ batch: PoseBatch, masking: PoseMasking?) throws -> EncoderOutput {
+        let (b, t) = (batch.size, batch.frames)
+        let h = try norm(try proj(try batch.poses.reshaped([b * t, batch.layout.pointCount * 3]))).reshaped([b, t, 8])
+        return try fakeEncoded(h, batch.mask)
+    }
+}
+
+@Suite("Fine-tuning with frozen BatchNorm")
+struct FrozenBatchNormTests {
+    @Test func frozenBatchNormUsesAndKeepsTheRunningStatistics() throws {
+        let layout = try tinyLayout()
+        var config = ISLRConfig()
+        config.dropout = 0
+        var batch = try syntheticBatch(layout: layout, lengths: [4, 3], frames: 4, offset: (3, -2))
+        batch.labels = [0, 1]
+        for frozen in [false, true] {
+            let encoder = NormedEncoder(points: layout.pointCount)
+            var rng = RandomStream(seed: 4)
+            let head = try ISLRHead(config: config, encoderDim: 8, labels: ["a", "b"], rng: &rng)
+            let objective = try FinetuneObjective(encoder: encoder, head: head, textEncoder: nil, frozenBatchNorm: frozen)
+            let before = encoder.norm.runningMean.toArray()
+            let loss = try objective.compute(batch, step: 1, training: true).terms["islr.ce"]!
+            try loss.backward()
+            #expect((encoder.norm.runningMean.toArray() == before) == frozen)
+            #expect(encoder.norm.isTraining && encoder.isTraining)               // the mode is restored
+            #expect(encoder.proj.weight.grad != nil && encoder.norm.weight!.grad != nil)   // γ, β and the rest still learn
+            // Frozen: the same loss as the model in eval mode.
+            if frozen {
+                let evalLoss = try withNoGrad { () throws -> Float in
+                    objective.model.eval(); defer { objective.model.train() }
+                    return try head.loss(try objective.headInput(batch, encoderGrad: false)).terms["islr.ce"]!.item
+                }
+                #expect(evalLoss == loss.item)
+            }
+        }
+    }
+}

@@ -30,6 +30,7 @@ struct FinetuneCommand: ParsableCommand {
         let recipeData = try Data(contentsOf: URL(fileURLWithPath: recipe))
         let parent = from.map { URL(fileURLWithPath: $0) }
         _ = try Finetuning.run(FinetuneOptions(registry: registry, parent: parent, parentName: from, recipe: recipeData, recipeSource: recipe,
-                                               head: head, data: data, out: URL(fileURLWithPath: out), steps: steps, resume: resume))
+                                               head: head, data: data, out: URL(fileURLWithPath: out), steps: steps, resume: resume,
+                                               log: { print($0); fflush(stdout) }))
     }
 }
