@@ -48,8 +48,8 @@ public struct FinetuneResult {
     public let evalSplit: String?
     /// The head's metrics on `evalSplit` for the weights written to `directory`.
     public let metrics: [String: Double]
-    /// The evaluation whose weights were kept (nil: the last step's weights; no held-out split or
-    /// the head has no selection metric).
+    /// The evaluation whose weights were kept (nil: the last step's weights; no validation split, no
+    /// evaluation during training, or the head has no selection metric).
     public let best: BestCheckpoint?
     /// The fine-tuned checkpoint folder (= `FinetuneOptions.out`).
     public let directory: URL
@@ -67,7 +67,8 @@ public struct FinetuneResult {
 /// that differs (an unknown key, a missing or mis-shaped encoder tensor) refuses the load, naming the keys.
 /// The head is sized from the data (`DataLists`: labels, glosses, training texts).
 ///
-/// Best checkpoint: with a held-out split and a head that names a selection metric, the Trainer scores
+/// Best checkpoint: with a validation split (`dev` or `validation`; a `test` split is only evaluated,
+/// never selected on) and a head that names a selection metric, the Trainer scores
 /// the split with the head's evaluator every `train.evalEvery` steps (and at the last step) and keeps
 /// the best weights as a loadable fine-tuned checkpoint in `out/best/` (+ `metrics.json` and the
 /// evaluator's artefacts); the run's own checkpoint in `out/` is then written from those weights.
@@ -150,7 +151,7 @@ public enum Finetuning {
         var nodes: [String: Any] = ["encoder": json["encoder"]!, "head": json["head"]!, "recipe": json]
         if taskHead.needsText, let t = json["text"] { nodes["text"] = t }
         let checkpointNodes = nodes
-        if eval != nil, let metric = taskHead.selectionMetric {
+        if eval != nil, evalSplit != "test", let metric = taskHead.selectionMetric {   // never select on the test split
             let artefacts = ArtefactsBox()
             t.selection = ModelSelection(metric: metric, evaluate: { source in
                 let result = try objective.evaluate(source)
