@@ -142,6 +142,11 @@ public final class CTCHead: Module, TaskHead {
 
     public func makeEvaluator() -> HeadEvaluator { CTCEvaluator(head: self) }
 
+    /// Best-checkpoint selection: WER with the group's costs, lower is better.
+    public var selectionMetric: SelectionMetric? { SelectionMetric("wer", higherIsBetter: false) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .glosses }
+
     /// The batch's gloss ids, checked against the vocabulary.
     func referenceIDs(_ batch: PoseBatch) throws -> [[Int]] {
         guard let ids = batch.glosses else {

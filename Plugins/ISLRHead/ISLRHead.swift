@@ -101,6 +101,11 @@ public final class ISLRHead: Module, TaskHead {
 
     public func makeEvaluator() -> HeadEvaluator { ISLREvaluator(head: self) }
 
+    /// Best-checkpoint selection: per-instance top-1 accuracy, higher is better.
+    public var selectionMetric: SelectionMetric? { SelectionMetric("top1", higherIsBetter: true) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .label }
+
     /// `a, b, c` (the first 8 ids, then a count).
     static func idList(_ ids: [String]) -> String {
         ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", … (\(ids.count) in all)"

@@ -135,6 +135,11 @@ public final class RetrievalHead: Module, TaskHead {
 
     public func makeEvaluator() -> HeadEvaluator { RetrievalEvaluator(head: self) }
 
+    /// Best-checkpoint selection: text→pose R@1, higher is better.
+    public var selectionMetric: SelectionMetric? { SelectionMetric("t2v_r1", higherIsBetter: true) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .text }
+
     /// `a, b, c` (the first 8 ids, then a count).
     static func idList(_ ids: [String]) -> String {
         ids.count <= 8 ? ids.joined(separator: ", ") : ids.prefix(8).joined(separator: ", ") + ", … (\(ids.count) in all)"

@@ -157,6 +157,11 @@ public final class TranslationHead: Module, TaskHead {
 
     public func makeEvaluator() -> HeadEvaluator { TranslationEvaluator(head: self) }
 
+    /// Best-checkpoint selection: corpus BLEU-4, higher is better.
+    public var selectionMetric: SelectionMetric? { SelectionMetric("bleu4", higherIsBetter: true) }
+    /// Clips without it are dropped from fine-tuning batches.
+    public var target: HeadTarget { .text }
+
     // MARK: - Decoding
 
     /// Sentences for a batch of encoder outputs, decoded as the config says (eval mode, no gradient).

@@ -92,6 +92,69 @@ struct TrainerTests {
         #expect(svg.contains("<polyline") && svg.contains("toy.mse"))
     }
 
+    /// Selection by a score that depends on the weights and is not monotone in the step.
+    func selection(_ obj: ToyObjective) -> ModelSelection {
+        ModelSelection(metric: SelectionMetric("score", higherIsBetter: true), evaluate: { _ in
+            let w = obj.net.second.weight.toArray()
+            return ["score": Double(Foundation.sin(w.reduce(0, +) * 40)), "other": 1]
+        }, write: { folder, _ in try obj.net.save(to: folder.appendingPathComponent("model.safetensors")) })
+    }
+
+    /// The eval lines of a run's metrics.jsonl.
+    func evalRecords(_ dir: URL) throws -> [(step: Int, values: [String: Double])] {
+        String(decoding: try Data(contentsOf: dir.appendingPathComponent("metrics.jsonl")), as: UTF8.self).split(separator: "\n").compactMap { line in
+            guard let o = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any], o["split"] as? String == "eval",
+                  let step = o["step"] as? Int else { return nil }
+            return (step, o.compactMapValues { ($0 as? NSNumber)?.doubleValue })
+        }
+    }
+
+    func fileBits(_ url: URL) throws -> [UInt8] { [UInt8](try Data(contentsOf: url)) }
+
+    @Test func bestCheckpointIsTheBestEvaluationAndSurvivesResume() throws {
+        var c = config(); c.evalEvery = 1; c.checkpointEvery = 1; c.keepLast = 20
+        let dirA = try makeTemporaryDirectory("bestA"), dirB = try makeTemporaryDirectory("bestB")
+        let a = ToyObjective(seed: 1)
+        let ta = try Trainer(objective: a, config: c, train: ToySource(batches: 3, seed: 9), eval: ToySource(batches: 2, seed: 99), runDirectory: dirA)
+        ta.selection = selection(a)
+        let stateA = try ta.run()
+        // The kept step is the first maximum of the logged scores, and best/ holds that step's weights.
+        let evals = try evalRecords(dirA)
+        #expect(evals.count == 8 && evals.allSatisfy { $0.values["score"] != nil && $0.values["toy.mse"] != nil })
+        let top = evals.map { $0.values["score"]! }.max()!
+        let best = try #require(stateA.best)
+        #expect(best.step == evals.first { $0.values["score"]! == top }!.step && Swift.abs(best.value - top) < 1e-12 && best.metrics["other"] == 1)
+        let bestWeights = dirA.appendingPathComponent("best/model.safetensors")
+        #expect(try fileBits(bestWeights) == fileBits(dirA.appendingPathComponent(String(format: "checkpoints/step-%08d/model.safetensors", best.step))))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: dirA.appendingPathComponent("best/metrics.json"))) as! [String: Any]
+        #expect(json["step"] as? Int == best.step && json["metric"] as? String == "score" && json["higher_is_better"] as? Bool == true)
+        #expect(!FileManager.default.fileExists(atPath: dirA.appendingPathComponent(".best.partial").path))
+
+        // Interrupted after step 5 and resumed with other initial weights: the same best, bit for bit.
+        let b1 = ToyObjective(seed: 1)
+        let tb1 = try Trainer(objective: b1, config: c, train: ToySource(batches: 3, seed: 9), eval: ToySource(batches: 2, seed: 99), runDirectory: dirB)
+        tb1.selection = selection(b1)
+        tb1.stopAfterStep = 5
+        try tb1.run()
+        let b2 = ToyObjective(seed: 777)
+        let tb2 = try Trainer(objective: b2, config: c, train: ToySource(batches: 3, seed: 9), eval: ToySource(batches: 2, seed: 99), runDirectory: dirB)
+        tb2.selection = selection(b2)
+        #expect(try tb2.resume())
+        #expect(tb2.state.best?.step == evals.prefix(5).max { $0.values["score"]! < $1.values["score"]! }?.step)
+        let stateB = try tb2.run()
+        #expect(stateB.best == best)
+        #expect(try fileBits(dirB.appendingPathComponent("best/model.safetensors")) == fileBits(bestWeights))
+        #expect(bits(a.net) == bits(b2.net))
+    }
+
+    @Test func selectionMetricMissingFromTheEvaluationIsAnError() throws {
+        let obj = ToyObjective(seed: 1)
+        let t = try Trainer(objective: obj, config: config(steps: 4), train: ToySource(batches: 3, seed: 9), eval: ToySource(batches: 2, seed: 99),
+                            runDirectory: try makeTemporaryDirectory("bestMissing"))
+        t.selection = ModelSelection(metric: SelectionMetric("wer", higherIsBetter: false), evaluate: { _ in ["bleu4": 1] }, write: { _, _ in })
+        #expect(throws: RecipeError(path: "train", message: "best-checkpoint metric wer is not among the evaluation's metrics (bleu4)")) { try t.run() }
+    }
+
     @Test func nonFiniteLossStopsNamingStepAndTermAndKeepsLastCheckpoint() throws {
         let dir = try makeTemporaryDirectory("trainNaN")
         let obj = ToyObjective(seed: 1)
@@ -116,5 +179,24 @@ struct TrainerTests {
         let good = try RecipeValue.parse(Data(#"{"optimizer": {"lr": 0.01, "betas": [0.9, 0.95]}, "train": {"steps": 7, "weights": {"contrastive": 0.5}}}"#.utf8))
         let c = try TrainerConfig(optimizer: good.optional("optimizer"), train: good.optional("train"))
         #expect(c.steps == 7 && c.beta2 == 0.95 && c.weight(of: "contrastive.infonce") == 0.5 && c.weight(of: "masked_pose.l1") == 1)
+        #expect(c.layerDecay == nil)
+    }
+
+    @Test func layerDecayIsReadAndNeedsAnObjectiveWithDepths() throws {
+        let recipe = try RecipeValue.parse(Data(#"{"optimizer": {"layerDecay": 0.75}, "bad": {"layerDecay": 0}, "worse": {"layerDecay": 2}}"#.utf8))
+        var c = try TrainerConfig(optimizer: recipe.optional("optimizer"), train: nil)
+        #expect(c.layerDecay == 0.75)
+        #expect(throws: RecipeError(path: "bad.layerDecay", message: "expected a decay in (0, 1], got 0")) {
+            try TrainerConfig(optimizer: recipe.optional("bad"), train: nil)
+        }
+        #expect(throws: RecipeError.self) { try TrainerConfig(optimizer: recipe.optional("worse"), train: nil) }
+        c.steps = 2
+        #expect(throws: RecipeError.self) {
+            try Trainer(objective: ToyObjective(seed: 1), config: c, train: ToySource(batches: 2, seed: 1), eval: nil,
+                        runDirectory: try makeTemporaryDirectory("trainDecay"))
+        }
+        c.layerDecay = 1   // no decay: nothing to ask the objective
+        _ = try Trainer(objective: ToyObjective(seed: 1), config: c, train: ToySource(batches: 2, seed: 1), eval: nil,
+                        runDirectory: try makeTemporaryDirectory("trainDecay1"))
     }
 }

@@ -17,6 +17,8 @@ public struct PackBatchSource: BatchSource {
     public let seed: UInt64
     /// Class names for `PoseBatch.labels` (the pack's label list unless the caller fixes one, e.g.
     /// a fine-tuned checkpoint's labels). A clip whose label is not in it gets -100 (ignored).
+    /// Texts and glosses: `PoseBatch.texts` / `glosses` when every clip of the batch has them,
+    /// `partialTexts` / `partialGlosses` when only some do.
     public let labelNames: [String]
     /// Gloss vocabulary for `PoseBatch.glosses` (nil: no gloss ids).
     public let glossVocabulary: [String: Int]?
@@ -53,17 +55,18 @@ public struct PackBatchSource: BatchSource {
             for clip in raw.clips {
                 clips.append(try s.pipeline.prepare(try clip.sequence(layout: s.pack.layout), training: s.training, rng: &rng, file: clip.id))
             }
-            let (poses, mask) = try s.pipeline.batch(clips, training: s.training, rng: &rng)
+            let (poses, mask) = try s.pipeline.collator.collate(clips, training: s.training, rng: &rng)   // clips are prepared once
             let meta = raw.clips.map(\.metadata)
             let clipTexts: [String?]? = meta.contains { $0.text != nil } ? meta.map(\.text) : nil
             let languages = meta.allSatisfy { $0.language != nil } ? meta.map { $0.language! } : nil
             let labelIndex = Dictionary(uniqueKeysWithValues: s.labelNames.enumerated().map { ($1, $0) })
             let labels = s.labelNames.isEmpty ? nil : meta.map { $0.label.flatMap { labelIndex[$0] } ?? -100 }
-            let glosses = s.glossVocabulary.flatMap { vocab in
-                meta.allSatisfy { $0.glosses != nil } ? meta.map { $0.glosses!.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } : nil
-            }
+            let someGlosses = s.glossVocabulary.map { vocab in meta.map { $0.glosses?.map { vocab[$0] ?? vocab["<unk>"] ?? 0 } } }
+            let glosses = someGlosses.flatMap { g in g.allSatisfy { $0 != nil } ? g.map { $0! } : nil }
             return try PoseBatch(poses: poses, mask: mask, layout: s.outputLayout, ids: meta.map(\.id),
-                                 languages: languages, labels: labels, glosses: glosses, clipTexts: clipTexts)
+                                 languages: languages, labels: labels, glosses: glosses,
+                                 clipTexts: clipTexts,
+                                 partialGlosses: glosses == nil && someGlosses?.contains { $0 != nil } == true ? someGlosses : nil)
         }
     }
 }

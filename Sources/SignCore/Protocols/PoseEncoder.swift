@@ -55,8 +55,32 @@ public protocol PoseEncoder: Module {
     var outputDim: Int { get }
     /// Encodes a batch, optionally with inputs hidden for masked modeling.
     func encode(_ batch: PoseBatch, masking: PoseMasking?) throws -> EncoderOutput
+    /// How the encoder's parameters stack, for layer-wise learning-rate decay (`LayerDecay`);
+    /// nil (the default) when the encoder defines no depth, and then `optimizer.layerDecay` is refused.
+    func depth() throws -> EncoderDepth?
 }
 
 extension PoseEncoder {
     public func encode(_ batch: PoseBatch) throws -> EncoderOutput { try encode(batch, masking: nil) }
+    public func depth() throws -> EncoderDepth? { nil }
+}
+
+/// The depth of each encoder parameter: layer 0 is the input embedding, layers 1…L the stacked
+/// layers from the bottom up (L = `layers`); whatever follows the last layer (final norms, fusion)
+/// belongs to layer L.
+public struct EncoderDepth: Equatable, Sendable {
+    /// L, the number of stacked layers above the input embedding.
+    public let layers: Int
+    /// Layer id in 0…L of every parameter, by its name relative to the encoder.
+    public let layerOfParameter: [String: Int]
+
+    /// Errors: a negative L, an id outside 0…L (named).
+    public init(layers: Int, layerOfParameter: [String: Int]) throws {
+        guard layers >= 0 else { throw RecipeError(path: "encoder", message: "an encoder depth must be ≥ 0, got \(layers)") }
+        for (name, id) in layerOfParameter.sorted(by: { $0.key < $1.key }) where !(0...layers).contains(id) {
+            throw RecipeError(path: "encoder", message: "parameter \(name) has layer id \(id), outside 0…\(layers)")
+        }
+        self.layers = layers
+        self.layerOfParameter = layerOfParameter
+    }
 }

@@ -65,4 +65,15 @@ public protocol TaskHead: Module {
     func predict(_ input: HeadInput, topK: Int) throws -> [HeadPrediction]
     /// A fresh evaluator for a pass over a split.
     func makeEvaluator() -> HeadEvaluator
+    /// The evaluator metric that picks the best fine-tuning checkpoint on the validation split
+    /// (`top1` ↑, `wer` ↓, …); nil (the default): the last step's weights are kept.
+    var selectionMetric: SelectionMetric? { get }
+    /// The per-clip annotation the head learns from; fine-tuning drops the clips of a batch that
+    /// lack it (`.none`, the default: every clip is used).
+    var target: HeadTarget { get }
+}
+
+extension TaskHead {
+    public var selectionMetric: SelectionMetric? { nil }
+    public var target: HeadTarget { .none }
 }

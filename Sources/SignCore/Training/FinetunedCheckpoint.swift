@@ -36,9 +36,11 @@ public enum FinetunedCheckpoint {
         catch { throw CheckpointError(file: file, reason: "unreadable pipeline (\(error))") }
     }
 
-    /// Writes a fine-tuned checkpoint: config.json + model.safetensors + README.md card.
+    /// Writes a fine-tuned checkpoint: config.json + model.safetensors + README.md card. `selected`:
+    /// the best-checkpoint evaluation these weights come from (config `best_step`, `selection`), on `split`.
     public static func write(objective: FinetuneObjective, nodes: [String: Any], pipeline: PosePipeline, name: String,
-                             parent: String?, steps: Int, metrics: [String: Double], to dir: URL) throws {
+                             parent: String?, steps: Int, metrics: [String: Double], selected: BestCheckpoint? = nil,
+                             split: String? = nil, to dir: URL) throws {
         var config: [String: Any] = nodes
         config["schema_version"] = schemaVersion
         config["kind"] = "finetuned"
@@ -49,6 +51,11 @@ public enum FinetunedCheckpoint {
         config["parent"] = parent ?? NSNull()
         config["steps"] = steps
         config["metrics"] = metrics
+        if let selected {
+            config["best_step"] = selected.step
+            config["selection"] = ["metric": selected.metric.name, "higher_is_better": selected.metric.higherIsBetter,
+                                   "value": selected.value, "split": split ?? ""] as [String: Any]
+        }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         try Safetensors.write(objective.model.stateDict(), metadata: ["format": "signzoo", "kind": "finetuned"],
                               to: dir.appendingPathComponent("model.safetensors"))
@@ -57,7 +64,7 @@ public enum FinetunedCheckpoint {
         # \(name) (fine-tuned, head/\(objective.head.termPrefix))
 
         Fine-tuned with SignZoo from \(parent.map { "`\($0)`" } ?? "scratch") for \(steps) steps; pose layout `\(pipeline.layout ?? "")`, \
-        \(objective.model.parameterCount) parameters.
+        \(objective.model.parameterCount) parameters.\(selected.map { s in " Weights of step \(s.step), the best \(s.metric.name) (\(s.metric.higherIsBetter ? "higher" : "lower") is better) on the \(split ?? "held-out") split among the evaluations." } ?? "")
 
         | metric | value |
         | --- | --- |

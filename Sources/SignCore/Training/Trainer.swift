@@ -6,7 +6,8 @@ import SignTensor
 /// periodic evaluation on a held-out source, atomic keep-last-K checkpoints with everything an
 /// exact resume needs, a JSONL metrics log, a progress line, a loss curve and two stops:
 /// a NaN/Inf loss term (naming the step and term; the last good checkpoint stays) and SIGINT
-/// (saves, then returns).
+/// (saves, then returns). With `selection` set, every evaluation also scores the held-out source
+/// with the selection's evaluator and keeps the best weights in `<run>/best/` (`ModelSelection`).
 ///
 /// Randomness depends only on (seed, step): data order comes from the source's (seed, epoch),
 /// masking from the objective's step argument, and dropout is reseeded every step.
@@ -24,6 +25,8 @@ public final class Trainer {
     public var stopAfterStep: Int?
     /// Files written at each checkpoint besides weights (e.g. the recipe as config.json).
     public var checkpointConfig: [String: Any] = [:]
+    /// Best-checkpoint selection on the held-out source (nil: none; needs `eval`).
+    public var selection: ModelSelection?
     let checkpoints: CheckpointRotation
     let log: MetricsLog
 
@@ -37,6 +40,12 @@ public final class Trainer {
         optimizer = try AdamW(parameters: objective.model.namedParameters().filter { $0.1.requiresGrad },
                               learningRate: config.learningRate, betas: (config.beta1, config.beta2), eps: config.eps,
                               weightDecay: config.weightDecay)
+        if let d = config.layerDecay, d != 1 {
+            guard let layered = objective as? LayerDecaying else {
+                throw RecipeError(path: "optimizer.layerDecay", message: "layer-wise decay needs an objective with layer depths (fine-tuning); \(type(of: objective)) has none")
+            }
+            try optimizer.setLearningRateScales(try layered.learningRateScales(layerDecay: d, parameters: optimizer.parameters.map(\.0)))
+        }
         state = TrainerState(config: config)
         checkpoints = CheckpointRotation(directory: runDirectory.appendingPathComponent("checkpoints"), keep: config.keepLast)
         log = MetricsLog(url: runDirectory.appendingPathComponent("metrics.jsonl"))
@@ -104,7 +113,8 @@ public final class Trainer {
                 progress.update(step: step, values: sums, clipsPerSecond: window.rate)
             }
             if let eval, config.evalEvery > 0, step % config.evalEvery == 0 || step == config.steps {
-                let means = try evaluate(eval, step: step)
+                var means = try evaluate(eval, step: step)
+                if let selection { try select(selection, eval: eval, step: step, into: &means, progress: progress) }
                 state.lastEval = means
                 let record = MetricsRecord(step: step, split: "eval", values: means)
                 try log.append(record)
@@ -135,9 +145,27 @@ public final class Trainer {
         }
     }
 
-    /// Mean loss terms and metrics over the held-out source, in eval mode, with the objective's
-    /// randomness fixed (step 0) so successive evaluations are comparable. Each value is averaged
-    /// over the batches that reported it (a task may skip a batch, e.g. contrastive on text-less clips).
+    /// Scores the held-out source for selection, adds the scores to the eval record (loss terms win on
+    /// a name clash) and saves `<run>/best/` when the metric improved.
+    func select(_ selection: ModelSelection, eval: BatchSource, step: Int, into means: inout [String: Double], progress: ProgressLine) throws {
+        let model = objective.model
+        model.eval()
+        let scores: [String: Double]
+        do { defer { model.train() }; scores = try withNoGrad { try selection.evaluate(eval) } }
+        means.merge(scores) { loss, _ in loss }
+        let name = selection.metric.name
+        guard let value = scores[name] else {
+            throw RecipeError(path: "train", message: "best-checkpoint metric \(name) is not among the evaluation's metrics (\(scores.keys.sorted().joined(separator: ", ")))")
+        }
+        guard value.isFinite, state.best.map({ selection.metric.isBetter(value, than: $0.value) }) ?? true else { return }
+        let best = BestCheckpoint(step: step, metric: selection.metric, value: value, metrics: scores)
+        try selection.save(best, runDirectory: runDirectory)
+        state.best = best
+        progress.note("best \(name) \(String(format: "%.4f", value)) at step \(step): saved \(runDirectory.appendingPathComponent("best").path)")
+    }
+
+    /// Mean loss terms and metrics over the held-out source (each over the batches that produced it),
+    /// in eval mode, with the objective's randomness fixed (step 0) so successive evaluations are comparable.
     public func evaluate(_ source: BatchSource, step: Int) throws -> [String: Double] {
         let model = objective.model
         model.eval()
@@ -152,7 +180,7 @@ public final class Trainer {
                 count += 1
             }
         }
-        return Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(counts[$0.key]!)) })
+        return Dictionary(uniqueKeysWithValues: sums.map { ($0.key, $0.value / Double(max(counts[$0.key] ?? 1, 1))) })
     }
 }
 

@@ -10,6 +10,9 @@ public struct TrainerConfig: Codable, Equatable, Sendable {
     public var beta1: Float = 0.9
     public var beta2: Float = 0.98
     public var eps: Float = 1e-8
+    /// Layer-wise learning-rate decay d in (0, 1] (`LayerDecay`); nil = off (as 1). Needs an objective
+    /// with layer depths (fine-tuning).
+    public var layerDecay: Double?
     /// Global gradient-norm clip (0 = off).
     public var clipNorm: Float = 1
     /// Micro-batches per optimizer step (gradients averaged).
@@ -29,7 +32,7 @@ public struct TrainerConfig: Codable, Equatable, Sendable {
     /// Reads `optimizer` and `train` nodes of a recipe; unknown fields are errors naming the path.
     public init(optimizer: RecipeValue?, train: RecipeValue?) throws {
         if let o = optimizer {
-            try o.rejectUnknownKeys(["lr", "minLR", "warmup", "weightDecay", "betas", "eps", "clip", "accumulate"])
+            try o.rejectUnknownKeys(["lr", "minLR", "warmup", "weightDecay", "betas", "eps", "clip", "accumulate", "layerDecay"])
             learningRate = Float(try o.number("lr", default: Double(learningRate), in: 0...10))
             minLearningRate = Float(try o.number("minLR", default: Double(minLearningRate), in: 0...10))
             warmupSteps = try o.int("warmup", default: warmupSteps)
@@ -42,6 +45,11 @@ public struct TrainerConfig: Codable, Equatable, Sendable {
             eps = Float(try o.number("eps", default: Double(eps), in: 0...1))
             clipNorm = Float(try o.number("clip", default: Double(clipNorm), in: 0...1e9))
             accumulation = try o.int("accumulate", default: accumulation)
+            if try o.optional("layerDecay") != nil {
+                let d = try o.number("layerDecay", default: 1, in: 0...1)
+                guard d > 0 else { throw RecipeError(path: RecipeValue.join(o.path, "layerDecay"), message: "expected a decay in (0, 1], got 0") }
+                layerDecay = d
+            }
             guard accumulation >= 1 else { throw RecipeError(path: RecipeValue.join(o.path, "accumulate"), message: "expected ≥ 1, got \(accumulation)") }
         }
         if let t = train {

@@ -13,6 +13,8 @@ public struct TrainerState: Codable, Equatable, Sendable {
     public var clips = 0
     /// The last evaluation's mean terms (for best-checkpoint selection and cards).
     public var lastEval: [String: Double] = [:]
+    /// The best evaluation so far under `Trainer.selection` (nil without selection or before the first).
+    public var best: BestCheckpoint?
     public var config: TrainerConfig
 
     public init(config: TrainerConfig) { self.config = config }

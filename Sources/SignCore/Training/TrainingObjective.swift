@@ -29,3 +29,10 @@ public protocol TrainingObjective: AnyObject {
     /// is false during evaluation.
     func compute(_ batch: PoseBatch, step: Int, training: Bool) throws -> StepOutput
 }
+
+/// An objective whose parameters have layer depths (fine-tuning): the Trainer asks it for
+/// per-parameter learning-rate scales when the recipe sets `optimizer.layerDecay`.
+public protocol LayerDecaying: TrainingObjective {
+    /// The scale of each named trainable parameter for decay `d` (see `LayerDecay`).
+    func learningRateScales(layerDecay d: Double, parameters: [String]) throws -> [String: Double]
+}

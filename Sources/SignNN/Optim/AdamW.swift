@@ -13,6 +13,12 @@ import SignTensor
 /// lr / (1 − β₁ᵏ)) are computed in Double from each Float's shortest decimal spelling (0.999, not
 /// 0.99900001287) and rounded once, as PyTorch does with the Python floats it is given.
 ///
+/// Per-parameter learning-rate scales (`setLearningRateScales`, e.g. layer-wise decay): parameter i
+/// updates with lrᵢ = lr·sᵢ in place of lr above (decay factor 1 − lrᵢ·wd and step size lrᵢ / (1 − β₁ᵏ)),
+/// computed in Double before the one rounding to Float, so sᵢ = 1 gives exactly the unscaled bits and
+/// sᵢ = 0 leaves the parameter where it is (its moments still advance, as in a torch param group with
+/// lr 0). Scales are hyper-parameters, not optimizer state: checkpoints do not store them.
+///
 /// Default decay filter: decay a parameter iff it has rank ≥ 2, its name's last component is not
 /// `bias`, and no component of its name contains `norm` — so biases, norm scales/shifts and every 1-D
 /// tensor are excluded (the usual BERT/ViT rule).
@@ -25,6 +31,8 @@ public final class AdamW: Optimizer {
     /// Whether each parameter (same order as `parameters`) gets weight decay.
     public let decays: [Bool]
     public private(set) var stepCount = 0
+    /// Learning-rate multiplier of each parameter (same order as `parameters`); 1 unless set.
+    public private(set) var learningRateScales: [Double]
     private var slots: [Slot?]
 
     final class Slot {
@@ -49,6 +57,20 @@ public final class AdamW: Optimizer {
         let filter = decayFilter ?? AdamW.defaultDecayFilter
         self.decays = parameters.map { filter($0.0, $0.1) }
         self.slots = Array(repeating: nil, count: parameters.count)
+        self.learningRateScales = Array(repeating: 1, count: parameters.count)
+    }
+
+    /// Sets the learning-rate multiplier of the named parameters (others keep theirs). Errors: a name
+    /// that is not an optimized parameter, a scale that is negative or not finite; then nothing changes.
+    public func setLearningRateScales(_ scales: [String: Double]) throws {
+        let index = Dictionary(uniqueKeysWithValues: parameters.enumerated().map { ($1.0, $0) })
+        var updated = learningRateScales
+        for (name, scale) in scales.sorted(by: { $0.key < $1.key }) {
+            guard let i = index[name] else { throw TensorError("AdamW", "learning-rate scale for '\(name)', which is not an optimized parameter") }
+            guard scale >= 0, scale.isFinite else { throw TensorError("AdamW", "learning-rate scale of '\(name)' must be finite and ≥ 0, got \(scale)") }
+            updated[i] = scale
+        }
+        learningRateScales = updated
     }
 
     /// Rank ≥ 2, last name component not `bias`, no name component containing `norm`.
@@ -75,10 +97,11 @@ public final class AdamW: Optimizer {
             let k = Double(slot.step)
             let biasCorrection1 = 1 - Foundation.pow(b1, k)
             let biasCorrection2Sqrt = (1 - Foundation.pow(b2, k)).squareRoot()
-            let decayFactor = decays[i] && weightDecay != 0 ? Float(1 - lr * wd) : 1
+            let lrI = lr * learningRateScales[i]        // exact for a scale of 1
+            let decayFactor = decays[i] && weightDecay != 0 ? Float(1 - lrI * wd) : 1
             AdamW.update(p: p.pointer, g: g.pointer, m: slot.expAvg.pointer, v: slot.expAvgSq.pointer, count: p.count,
                          decayFactor: decayFactor, weight1: Float(1 - b1), beta2: beta2, oneMinusBeta2: Float(1 - b2),
-                         negStepSize: Float(-(lr / biasCorrection1)), biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: eps)
+                         negStepSize: Float(-(lrI / biasCorrection1)), biasCorrection2Sqrt: Float(biasCorrection2Sqrt), eps: eps)
         }
     }
 

@@ -41,13 +41,9 @@ struct EmbedCommand: ParsableCommand {
                 rows += (0..<chunk.count).map { Array(e.toArray()[$0 * e.shape[1]..<($0 + 1) * e.shape[1]]) }
             }
         } else {
-            let target = try pipeline.layout.map { try PoseLayouts.named($0) }
-            var rng = RandomStream(seed: 0)
             for path in poses {
                 let seq = try PoseIO.read(path, layout: try layout.map { try PoseLayouts.named($0) })
-                let prepared = try pipeline.prepare(seq, training: false, rng: &rng, file: path)
-                let (p, m) = try pipeline.batch([prepared], training: false, rng: &rng)
-                let batch = try PoseBatch(poses: p, mask: m, layout: target ?? prepared.layout, ids: [path])
+                let batch = try pipeline.inferenceBatch([seq], ids: [path])
                 let e: Tensor = try withNoGrad {
                     let encoded = try objective.encoder.encode(batch)
                     return try retrieval?.poseEmbedding(encoded) ?? normalizedRows(encoded.pooled)

@@ -17,16 +17,11 @@ struct PredictCommand: ParsableCommand {
 
     func run() throws {
         let (objective, pipeline, _) = try FinetunedCheckpoint.load(URL(fileURLWithPath: checkpoint), registry: try ActivePlugins.registry())
-        let target = try pipeline.layout.map { try PoseLayouts.named($0) }
-        var rng = RandomStream(seed: 0)
         var failures = 0
         for path in files {
             do {
                 let seq = try PoseIO.read(path, layout: try layout.map { try PoseLayouts.named($0) })
-                let prepared = try pipeline.prepare(seq, training: false, rng: &rng, file: path)
-                let (poses, mask) = try pipeline.batch([prepared], training: false, rng: &rng)
-                let batch = try PoseBatch(poses: poses, mask: mask, layout: target ?? prepared.layout, ids: [path])
-                let prediction = try withNoGrad { try objective.head.predict(try objective.headInput(batch, encoderGrad: false), topK: top) }[0]
+                let prediction = try objective.predict(try pipeline.inferenceBatch([seq], ids: [path]), topK: top)[0]
                 print("\(path): \(Self.describe(prediction))")
             } catch {
                 failures += 1
