@@ -14,6 +14,8 @@ writes
                                   hold several captioned clips for the contrastive task (only 16 of
                                   ~300 clips have text otherwise).
   OUT_DIR/dgs-sentences.jsonl     the 32 DGS sentences, all in split "dev" (the 32-sentence gallery).
+  OUT_DIR/dgs-retrieval.jsonl     the 32 DGS sentences in the upstream split (16 train / 16 dev), for
+                                  fine-tuning and scoring a retrieval head.
   OUT_DIR/fingerspelling-langid.jsonl
                                   sign-language identification (label gss / jos / ukl) on
                                   fingerspelling-dev, holding out whole letters: within each
@@ -80,6 +82,7 @@ def main():
     repeated = [dict(r, id=f"{r['id']}#{k}") for r in dgs if r["split"] == "train" for k in range(2, args.repeat_text + 1)]
     write("pretrain-shared.jsonl", unlabelled + dgs + repeated + pretrain_fs)
     write("dgs-sentences.jsonl", [dict(r, split="dev") for r in dgs])
+    write("dgs-retrieval.jsonl", dgs)
     write("fingerspelling-langid.jsonl", fingerspelling)
 
 if __name__ == "__main__":
