@@ -47,14 +47,16 @@ let package = Package(
         .target(name: "SignPose", dependencies: ["SignTensor"]),
         .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
         // ONNX graph builder, lowerings of engine ops and SignNN layers, protobuf-c writer.
-        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "CONNX", "CProtobufC"], path: "converters/SignONNX"),
+        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "CONNX", "CProtobufC",
+                                               "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead"],
+                path: "converters/SignONNX"),
         .target(name: "SignZooCLI", dependencies: [
-            "SignTensor", "SignNN", "SignPose", "SignCore",
+            "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
         .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "MSLUEncoder",
-                                                                "MaskedPoseModeling", "SignTextContrastive"],
+                                                                "MaskedPoseModeling", "SignTextContrastive", "SignONNX"],
                           path: "bench/Sources/signzoo-bench"),
         // Shared test helpers (grad checks, fixtures, Python runner); fixtures live in Tests/Fixtures
         // and are located through #filePath (no bundle resources).
@@ -63,7 +65,8 @@ let package = Package(
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
-        .testTarget(name: "SignONNXTests", dependencies: ["SignONNX", "SignTestSupport"]),
+        .testTarget(name: "SignONNXTests", dependencies: ["SignONNX", "SignTestSupport", "SignCore", "SignPose", "MSLUEncoder", "ISLRHead",
+                                                         "CTCHead", "RetrievalHead", "TranslationHead", "SignZooCLI"]),
         // A pretext task registered from outside the built-ins: one file + one registration line.
         .testTarget(name: "ExternalPluginExampleTests", dependencies: ["SignZooCLI", "SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [
