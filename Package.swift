@@ -49,7 +49,7 @@ let package = Package(
         // ONNX graph builder, lowerings of engine ops and SignNN layers, protobuf-c writer.
         .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "CONNX", "CProtobufC",
                                                "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead"],
-                path: "converters/SignONNX"),
+                path: "converters/SignONNX", exclude: ["README.md"]),
         .target(name: "SignZooCLI", dependencies: [
             "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

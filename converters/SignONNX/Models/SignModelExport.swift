@@ -58,6 +58,8 @@ public enum SignModelExport {
         defer { encoder.train(wasTraining.0); head?.train(wasTraining.1) }
         var metadata = options.metadata
         metadata["pose_layout"] = layout.name
+        metadata["pose_layout_points"] = try poseLayoutPoints(layout)
+        metadata["pose_parts"] = try poseParts(layout)
         metadata["engine_version"] = engineVersion
         metadata["inputs"] = "poses [batch, frames, \(layout.pointCount), \(mslu.config.inputChannels)] float32 = (x, y, score) per point of "
             + "layout \(layout.name), normalized in the host as metadata 'preprocessing' says; mask [batch, frames] float32, 1 = valid frame, valid frames first"
@@ -73,13 +75,19 @@ public enum SignModelExport {
             let encoded = try b.scope("encoder") { try b.lower(mslu, poses: poses, mask: mask, layout: layout) }
             return (b, poses, mask, encoded)
         }
-        func finish(_ b: ONNXGraphBuilder, _ file: String, outputs: String) throws -> ExportedONNXModel {
+        func finish(_ b: ONNXGraphBuilder, _ file: String, outputs: String, boundaries: [String: String] = [:]) throws -> ExportedONNXModel {
             var m = metadata
             m["outputs"] = outputs
+            m["role"] = String(file.dropLast(".onnx".count))
+            if !boundaries.isEmpty {
+                m["intermediates"] = String(data: try JSONSerialization.data(withJSONObject: boundaries, options: [.sortedKeys]), encoding: .utf8)
+            }
             return ExportedONNXModel(fileName: file, model: try b.model(metadata: m, producerVersion: engineVersion,
                                                                         docString: "SignZoo export (\(metadata["head"] ?? "")); see metadata 'inputs' and 'outputs'"))
         }
         let d = mslu.outputDim
+        /// The graph values of the encoder's outputs inside a head model (for `check onnx --intermediates`).
+        func boundaries(_ e: (tokens: String, pooled: String)) -> [String: String] { ["encoder.tokens": e.tokens, "encoder.pooled": e.pooled] }
         guard let head else {
             let (b, _, _, e) = try poseGraph("signzoo_encoder")
             try b.output(e.tokens, name: "tokens", shape: ["batch", "frames", .fixed(d)])
@@ -91,7 +99,8 @@ public enum SignModelExport {
             let (b, _, mask, e) = try poseGraph("signzoo_islr")
             let logits = try b.scope("head") { try b.lower(h, tokens: e.tokens, mask: mask) }
             try b.output(logits, name: "logits", shape: ["batch", .fixed(h.classCount)])
-            return [try finish(b, "model.onnx", outputs: "logits [batch, \(h.classCount)]; class c is labels[c] (metadata 'labels')")]
+            return [try finish(b, "model.onnx", outputs: "logits [batch, \(h.classCount)]; class c is labels[c] (metadata 'labels')",
+                               boundaries: boundaries(e))]
         case let h as CTCHead:
             let (b, _, mask, e) = try poseGraph("signzoo_ctc")
             let out = try b.scope("head") { try b.lower(h, tokens: e.tokens, mask: mask) }
@@ -99,12 +108,12 @@ public enum SignModelExport {
             try b.output(out.logProbs, name: "log_probs", shape: ["batch", frames, .fixed(h.glosses.count + 1)])
             try b.output(out.mask, name: "log_probs_mask", shape: ["batch", frames])
             return [try finish(b, "model.onnx", outputs: "log_probs [batch, frames_out, \(h.glosses.count + 1)] (class 0 = blank, class g+1 = glosses[g]); "
-                               + "log_probs_mask [batch, frames_out] valid downsampled frames (time downsampled by \(1 << h.temporal.count)); decode in the host")]
+                               + "log_probs_mask [batch, frames_out] valid downsampled frames (time downsampled by \(1 << h.temporal.count)); decode in the host", boundaries: boundaries(e))]
         case let h as RetrievalHead:
             let (b, _, mask, e) = try poseGraph("signzoo_retrieval")
             let v = try b.scope("head") { try b.lower(h, tokens: e.tokens, mask: mask, encoderPooled: e.pooled) }
             try b.output(v, name: "embedding", shape: ["batch", .fixed(h.config.embedDim)])
-            return [try finish(b, "model.onnx", outputs: "embedding [batch, \(h.config.embedDim)] L2-normalized pose embedding (cosine = dot product)")]
+            return [try finish(b, "model.onnx", outputs: "embedding [batch, \(h.config.embedDim)] L2-normalized pose embedding (cosine = dot product)", boundaries: boundaries(e))]
         case let h as TranslationHead:
             let (eb, _, _, e) = try poseGraph("signzoo_translation_encoder")
             let memory = try eb.scope("head") { try eb.lowerMemory(h, tokens: e.tokens) }
@@ -120,12 +129,31 @@ public enum SignModelExport {
             var special = metadata
             special["special_tokens"] = "{\"pad\": \(TextVocabulary.padID), \"bos\": \(TextVocabulary.bosID), \"eos\": \(TextVocabulary.eosID)}"
             metadata = special
-            return [try finish(eb, "encoder_model.onnx", outputs: "memory [batch, frames, \(dm)]; feed it with the input mask as memory_mask to decoder_model.onnx"),
+            return [try finish(eb, "encoder_model.onnx", outputs: "memory [batch, frames, \(dm)]; feed it with the input mask as memory_mask to decoder_model.onnx",
+                               boundaries: boundaries(e)),
                     try finish(db, "decoder_model.onnx", outputs: "logits [batch, \(v)] of the next token after input_ids [batch, length] "
                                + "(<bos> first, no padding; position limit \(h.maxPositions)); the host runs greedy/beam search")]
         default:
             throw ONNXExportError.noLowering(op: String(describing: type(of: head)), path: "head")
         }
+    }
+
+    /// The layout's points in order as `[[component, point], …]` JSON: a host maps a pose file's
+    /// points by these names (as SignZoo's layout conversion does).
+    public static func poseLayoutPoints(_ layout: PoseLayout) throws -> String {
+        let names = layout.components.flatMap { c in c.points.map { [c.name, $0] } }
+        return String(data: try JSONSerialization.data(withJSONObject: names), encoding: .utf8) ?? "[]"
+    }
+
+    /// The point indices the preprocessing uses, as JSON: `body`, `left_hand`, `right_hand` (first
+    /// point = wrist anchor), `non_manual` (face + mouth) and `nose_tip` (the face anchor, or −1).
+    public static func poseParts(_ layout: PoseLayout) throws -> String {
+        let parts: [String: Any] = [
+            "body": layout.indices(of: .body) ?? [], "left_hand": layout.indices(of: .leftHand) ?? [],
+            "right_hand": layout.indices(of: .rightHand) ?? [], "non_manual": layout.nonManualIndices,
+            "nose_tip": Preprocessing.noseTip(layout) ?? -1,
+        ]
+        return String(data: try JSONSerialization.data(withJSONObject: parts, options: [.sortedKeys]), encoding: .utf8) ?? "{}"
     }
 
     /// Writes the files: one model to `output` itself; several (translation) into the folder

@@ -46,7 +46,7 @@ struct EmbedCommand: ParsableCommand {
             for path in poses {
                 let seq = try PoseIO.read(path, layout: try layout.map { try PoseLayouts.named($0) })
                 let prepared = try pipeline.prepare(seq, training: false, rng: &rng, file: path)
-                let (p, m) = try pipeline.batch([prepared], training: false, rng: &rng)
+                let (p, m) = try pipeline.collator.collate([prepared], training: false, rng: &rng)   // prepared once (batch() would normalize again)
                 let batch = try PoseBatch(poses: p, mask: m, layout: target ?? prepared.layout, ids: [path])
                 let e: Tensor = try withNoGrad {
                     let encoded = try objective.encoder.encode(batch)

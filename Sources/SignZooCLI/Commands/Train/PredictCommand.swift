@@ -24,7 +24,7 @@ struct PredictCommand: ParsableCommand {
             do {
                 let seq = try PoseIO.read(path, layout: try layout.map { try PoseLayouts.named($0) })
                 let prepared = try pipeline.prepare(seq, training: false, rng: &rng, file: path)
-                let (poses, mask) = try pipeline.batch([prepared], training: false, rng: &rng)
+                let (poses, mask) = try pipeline.collator.collate([prepared], training: false, rng: &rng)   // prepared once (batch() would normalize again)
                 let batch = try PoseBatch(poses: poses, mask: mask, layout: target ?? prepared.layout, ids: [path])
                 let prediction = try withNoGrad { try objective.head.predict(try objective.headInput(batch, encoderGrad: false), topK: top) }[0]
                 print("\(path): \(Self.describe(prediction))")
