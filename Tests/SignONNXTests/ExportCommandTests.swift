@@ -122,6 +122,14 @@ struct ExportCommandTests {
         let prediction = try withNoGrad { try objective.head.predict(try objective.headInput(batch, encoderGrad: false), topK: 3) }[0]
         guard case .classes(let classes) = prediction else { Issue.record("not a class prediction"); return }
         #expect(top.count == 3)
+        // The README's snippet, run as written (model path substituted), prints the top label.
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = readme.components(separatedBy: "Running an exported ISLR model").dropFirst().first?
+            .components(separatedBy: "```python\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
+        #expect(block.contains("SOUP.wholebody133.pose") && block.contains("islr.onnx"))
+        let snippet = "import os; os.chdir(\"\(repositoryRoot.path)\")\n" + block.replacingOccurrences(of: "\"islr.onnx\"", with: "\"\(out.path)\"")
+        let printed = try Python.run(snippet, requiring: ["numpy", "onnxruntime", "pose_format"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed == classes.first?.label)
         for (python, swift) in zip(top, classes) {
             #expect(python[0] as? String == swift.label)
             #expect(abs((python[1] as? Double ?? -1) - Double(swift.probability)) < 1e-4)

@@ -12,7 +12,7 @@ import SignTensor
 struct Options {
     var threads = 2, steps = 10, warmup = 3, batch = 32, seq = 128
     var torch = true
-    /// Which benchmarks: anchor, stream (default: all).
+    /// Which benchmarks: anchor, stream, onnx (default: all).
     var only: String?
     init(_ args: [String]) {
         var i = 0
@@ -114,3 +114,4 @@ func runAnchorBench(_ o: Options) throws {
 let o = Options(Array(CommandLine.arguments.dropFirst()))
 if o.only == nil || o.only == "anchor" { try runAnchorBench(o) }
 if o.only == nil || o.only == "stream" { try runStreamingBench() }
+if o.only == nil || o.only == "onnx" { try runONNXBench(o) }
