@@ -136,6 +136,27 @@ struct ExportCommandTests {
         }
     }
 
+    /// A fine-tuned CTC checkpoint through both commands: sizes too short for its downsampling are
+    /// skipped, the others pass; a size list with nothing checkable is refused.
+    @Test func ctcCheckpointThroughCommands() throws {
+        let dir = try makeTemporaryDirectory("ctc-ckpt")
+        let encoder = try TinyModels.encoder()
+        let headNode = #"{"type": "head/ctc", "downsample": 2, "dim": 8, "layers": 1, "heads": 2, "ffDim": 16}"#
+        let head = try TinyModels.head(headNode, dim: encoder.outputDim, lists: ["glosses": ["A", "B", "C"]])
+        let objective = try FinetuneObjective(encoder: encoder, head: head, textEncoder: nil)
+        let nodes: [String: Any] = ["encoder": try JSONSerialization.jsonObject(with: Data(TinyModels.encoderNode.utf8)),
+                                    "head": try JSONSerialization.jsonObject(with: Data(headNode.utf8))]
+        try FinetunedCheckpoint.write(objective: objective, nodes: nodes, pipeline: PosePipeline(layout: "mslu-79"),
+                                      name: "ctc-onnx-test", parent: nil, steps: 0, metrics: [:], to: dir)
+        let out = try makeTemporaryDirectory("ctc-onnx").appendingPathComponent("ctc.onnx")
+        try Self.cli(["export", "onnx", dir.path, "-o", out.path])
+        try Self.cli(["check", "onnx", out.path, "--against", dir.path, "--sizes", "1x1,2x9"])
+        let summary = try JSONSerialization.jsonObject(with: Data(contentsOf: out.deletingPathExtension().appendingPathExtension("check.json"))) as? [String: Any] ?? [:]
+        #expect(summary["ok"] as? Bool == true)
+        #expect((summary["sizes"] as? [[String: Any]])?.map { $0["size"] as? String } == ["2x9"])
+        #expect(throws: (any Error).self) { try Self.cli(["check", "onnx", out.path, "--against", dir.path, "--sizes", "1x1"]) }
+    }
+
     /// A pre-trained checkpoint exports its encoder (tokens, pooled); asking it for a head fails.
     @Test func pretrainedCheckpointExportsEncoder() throws {
         let (dir, encoder) = try Self.pretrainedCheckpoint()

@@ -62,10 +62,10 @@ func runONNXBench(_ o: Options) throws {
         for (b, t) in [(1, 64), (32, 128)] {
             let steps = name == "base" && b == 32 ? min(defaultSteps, 3) : defaultSteps
             let batch = try EngineReference.poses(layout: layout, lengths: Array(repeating: t, count: b), frames: t, seed: 1)
-            let swift = try timeIt(warmup: 1, steps: steps) { _ = try withNoGrad { try encoder.encode(batch) } }
+            let swift = try timeIt(warmup: 2, steps: steps) { _ = try withNoGrad { try encoder.encode(batch) } }
             let inputs = scratch.appendingPathComponent("inputs-\(b)x\(t).safetensors")
             try Safetensors.write(["poses": batch.poses, "mask": batch.mask], to: inputs)
-            let ort = onnxRuntimeLatency(model: modelURL, inputs: inputs, threads: o.threads, warmup: 1, steps: steps)
+            let ort = onnxRuntimeLatency(model: modelURL, inputs: inputs, threads: o.threads, warmup: 2, steps: steps)
             let label = "mslu-\(name)".padding(toLength: 12, withPad: " ", startingAt: 0) + " " + "\(b)×\(t)".padding(toLength: 14, withPad: " ", startingAt: 0)
             if let ms = ort["median_ms"] as? Double {
                 ortVersion = ort["onnxruntime"] as? String

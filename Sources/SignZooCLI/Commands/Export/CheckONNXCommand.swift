@@ -5,6 +5,7 @@ import SignNN
 import SignONNX
 import SignPose
 import SignTensor
+import CTCHead
 
 /// `signzoo check onnx model.onnx --against CHECKPOINT_DIR [--sizes 1x1,2x17,3x64] [--intermediates]`.
 ///
@@ -46,6 +47,10 @@ struct CheckONNXCommand: ParsableCommand {
         var ok = true, maxDiff = 0.0, ortVersion = "", onnxVersion = "", results: [[String: Any]] = []
         print("\(model) (\(metadata["head"] ?? "encoder"), \(role)) against \(against)")
         for (i, size) in parsedSizes.enumerated() {
+            if let ctc = source.head as? CTCHead, size.frames < 1 << ctc.temporal.count {
+                print("size \(size.batch)x\(size.frames): skipped (head/ctc downsamples time by \(1 << ctc.temporal.count) and needs at least that many frames)")
+                continue
+            }
             let lengths = (0..<size.batch).map { b in b == 0 ? size.frames : max(1, size.frames - (b * size.frames) / (size.batch + 1)) }
             let batch = try EngineReference.poses(layout: source.layout, lengths: lengths, frames: size.frames, seed: seed &+ UInt64(i))
             let reference = try EngineReference.run(encoder: source.encoder, head: source.head, role: role, batch: batch, seed: seed &+ UInt64(i))
@@ -93,6 +98,7 @@ struct CheckONNXCommand: ParsableCommand {
             }
             results.append(["size": tag, "lengths": lengths, "ok": passed, "outputs": summary["outputs"] ?? [:]])
         }
+        guard !results.isEmpty else { throw ValidationError("no size of --sizes \(sizes) can be checked for this model") }
         let opset = (info["opset"] as? [String: Any])?["ai.onnx"] as? Int ?? 0
         let json: [String: Any] = [
             "model": modelURL.lastPathComponent, "role": role, "head": metadata["head"] ?? "none",
