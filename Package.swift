@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
         // ONNX graph builder, lowerings of engine ops and SignNN layers, protobuf-c writer.
         .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "CONNX", "CProtobufC",
-                                               "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead"],
+                                               "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead", "BERTTextEncoder"],
                 path: "converters/SignONNX", exclude: ["README.md"]),
         .target(name: "SignZooCLI", dependencies: [
             "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX",

@@ -14,6 +14,8 @@ import SignTensor
 public struct CheckpointExportSource {
     public let encoder: any PoseEncoder
     public let head: (any TaskHead)?
+    /// The fine-tuned checkpoint's text encoder (retrieval), if any.
+    public let text: (any TextEncoder)?
     public let layout: PoseLayout
     public let pipeline: PosePipeline
     /// zoo_id (when the config names one), checkpoint (name), checkpoint_kind, checkpoint_sha256
@@ -30,6 +32,7 @@ public struct CheckpointExportSource {
         let encoderOnly = wanted == "none" || wanted == "encoder"
         let encoder: any PoseEncoder
         var taskHead: (any TaskHead)? = nil
+        var text: (any TextEncoder)? = nil
         let pipeline = try FinetunedCheckpoint.pipeline(config, file: file)
         let layoutName = layout ?? (config["pose_layout"] as? String).flatMap { $0.isEmpty ? nil : $0 } ?? pipeline.layout
         guard let layoutName else {
@@ -44,6 +47,7 @@ public struct CheckpointExportSource {
                     throw CheckpointError(file: file, reason: "the checkpoint's head is head/\(loaded.objective.head.termPrefix), not head/\(wanted) (use --head none for the encoder alone)")
                 }
                 taskHead = loaded.objective.head
+                text = loaded.objective.textEncoder
             }
         case "pretrained":
             if let wanted, !encoderOnly {
@@ -70,7 +74,7 @@ public struct CheckpointExportSource {
         ]
         if let name = config["name"] as? String { metadata["checkpoint"] = name }
         if let zoo = config["zoo_id"] as? String { metadata["zoo_id"] = zoo }
-        return CheckpointExportSource(encoder: encoder, head: taskHead, layout: try PoseLayouts.named(layoutName),
+        return CheckpointExportSource(encoder: encoder, head: taskHead, text: text, layout: try PoseLayouts.named(layoutName),
                                       pipeline: pipeline, metadata: metadata)
     }
 }

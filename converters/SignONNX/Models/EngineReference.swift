@@ -1,4 +1,5 @@
 import Foundation
+import BERTTextEncoder
 import CTCHead
 import ISLRHead
 import RetrievalHead
@@ -41,9 +42,26 @@ public enum EngineReference {
     /// Graph inputs, expected outputs (by graph output name) and module-boundary intermediates
     /// (`encoder.tokens`, `encoder.pooled`) of the exported file `role` on `batch`, computed in eval
     /// mode without gradient. The decoder step is fed `<bos>` + up to 3 seeded random tokens.
-    public static func run(encoder: any PoseEncoder, head: (any TaskHead)?, role: String, batch: PoseBatch, seed: UInt64 = 0)
+    ///
+    /// `text_model` (retrieval with `text/bert`): random token ids ([CLS]-like id 1 first) with the
+    /// batch's mask as attention mask (one text per clip, same lengths) → `text_embedding`.
+    public static func run(encoder: any PoseEncoder, head: (any TaskHead)?, text: (any TextEncoder)? = nil, role: String,
+                           batch: PoseBatch, seed: UInt64 = 0)
         throws -> (inputs: [String: Tensor], outputs: [String: Tensor], intermediates: [String: Tensor]) {
         try withNoGrad {
+            if role == "text_model" {
+                guard let h = head as? RetrievalHead, let bert = text as? BERTTextEncoder else {
+                    throw ONNXExportError.invalid("a text_model check needs a retrieval head with a text/bert text encoder")
+                }
+                var rng = RandomStream(seed: seed &+ 11)
+                let (b, l) = (batch.size, batch.frames)
+                let v = bert.model.config.vocabSize
+                let ids = (0..<(b * l)).map { $0 % l == 0 ? Int32(min(1, v - 1)) : Int32(rng.next() % UInt64(v)) }
+                let states = try bert.model(ids: try IndexTensor(shape: [b, l], values: ids), mask: batch.mask)
+                let embedding = try h.textEmbedding(TextFeatures(tokens: states, mask: batch.mask))
+                return (["input_ids": try Tensor(shape: [b, l], data: ids.map(Float.init)), "attention_mask": batch.mask],
+                        ["text_embedding": embedding], [:])
+            }
             encoder.eval(); head?.eval()
             let encoded = try encoder.encode(batch)
             let poseInputs = ["poses": batch.poses, "mask": batch.mask]

@@ -1,4 +1,5 @@
 import Foundation
+import BERTTextEncoder
 import CTCHead
 import ISLRHead
 import MSLUEncoder
@@ -39,7 +40,8 @@ public struct ExportedONNXModel {
 /// and outputs by head: encoder alone `tokens` [batch, frames, D] + `pooled` [batch, D];
 /// `head/islr` `logits` [batch, classes]; `head/ctc` `log_probs` [batch, frames_out, glosses + 1]
 /// (blank = 0) + `log_probs_mask` [batch, frames_out]; `head/retrieval` `embedding` [batch, E]
-/// (L2-normalized); `head/translation` two files: `encoder_model.onnx` (poses, mask → `memory`
+/// (L2-normalized; with a `text/bert` text encoder also `text_model.onnx`: input_ids, attention_mask →
+/// `text_embedding`); `head/translation` two files: `encoder_model.onnx` (poses, mask → `memory`
 /// [batch, frames, d]) and `decoder_model.onnx` (memory, memory_mask, input_ids int64 [batch,
 /// length] → next-token `logits` [batch, vocabulary]; the host runs the search loop).
 public enum SignModelExport {
@@ -48,7 +50,9 @@ public enum SignModelExport {
 
     /// The files of an export; `head` nil exports the encoder alone. A module without a lowering
     /// throws `ONNXExportError.noLowering` naming its type and module path (`encoder`, `head`, …).
-    public static func export(encoder: any PoseEncoder, head: (any TaskHead)?, layout: PoseLayout,
+    /// `text`: the retrieval head's text encoder; a Swift-native `text/bert` adds `text_model.onnx`
+    /// (see `retrievalTextModel`); other text encoders (precomputed features) export the pose side only.
+    public static func export(encoder: any PoseEncoder, head: (any TaskHead)?, layout: PoseLayout, text: (any TextEncoder)? = nil,
                               options: ONNXExportOptions = ONNXExportOptions()) throws -> [ExportedONNXModel] {
         guard let mslu = encoder as? MSLUEncoder else {
             throw ONNXExportError.noLowering(op: String(describing: type(of: encoder)), path: "encoder")
@@ -113,7 +117,11 @@ public enum SignModelExport {
             let (b, _, mask, e) = try poseGraph("signzoo_retrieval")
             let v = try b.scope("head") { try b.lower(h, tokens: e.tokens, mask: mask, encoderPooled: e.pooled) }
             try b.output(v, name: "embedding", shape: ["batch", .fixed(h.config.embedDim)])
-            return [try finish(b, "model.onnx", outputs: "embedding [batch, \(h.config.embedDim)] L2-normalized pose embedding (cosine = dot product)", boundaries: boundaries(e))]
+            let pose = try finish(b, "model.onnx", outputs: "embedding [batch, \(h.config.embedDim)] L2-normalized pose embedding (cosine = dot product)", boundaries: boundaries(e))
+            guard let bert = text as? BERTTextEncoder else { return [pose] }
+            var textOptions = options
+            textOptions.metadata = options.metadata.merging(["text_model_id": bert.modelID]) { a, _ in a }
+            return [pose, try retrievalTextModel(bert: bert.model, head: h, options: textOptions)]
         case let h as TranslationHead:
             let (eb, _, _, e) = try poseGraph("signzoo_translation_encoder")
             let memory = try eb.scope("head") { try eb.lowerMemory(h, tokens: e.tokens) }

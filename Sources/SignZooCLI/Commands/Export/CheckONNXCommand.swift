@@ -53,7 +53,7 @@ struct CheckONNXCommand: ParsableCommand {
             }
             let lengths = (0..<size.batch).map { b in b == 0 ? size.frames : max(1, size.frames - (b * size.frames) / (size.batch + 1)) }
             let batch = try EngineReference.poses(layout: source.layout, lengths: lengths, frames: size.frames, seed: seed &+ UInt64(i))
-            let reference = try EngineReference.run(encoder: source.encoder, head: source.head, role: role, batch: batch, seed: seed &+ UInt64(i))
+            let reference = try EngineReference.run(encoder: source.encoder, head: source.head, text: source.text, role: role, batch: batch, seed: seed &+ UInt64(i))
             let tag = "\(size.batch)x\(size.frames)"
             let inputsURL = work.appendingPathComponent("inputs_\(tag).safetensors")
             let expectedURL = work.appendingPathComponent("engine_\(tag).safetensors")

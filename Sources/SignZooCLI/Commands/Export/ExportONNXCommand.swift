@@ -28,7 +28,7 @@ struct ExportONNXCommand: ParsableCommand {
                                                      head: head, layout: layout)
         var metadata = source.metadata
         if let zooId { metadata["zoo_id"] = zooId }
-        let models = try SignModelExport.export(encoder: source.encoder, head: source.head, layout: source.layout,
+        let models = try SignModelExport.export(encoder: source.encoder, head: source.head, layout: source.layout, text: source.text,
                                                 options: ONNXExportOptions(opset: try ONNXOpset(opset), decomposeLayerNorm: decomposeLayerNorm,
                                                                            metadata: metadata))
         let written = try SignModelExport.write(models, to: URL(fileURLWithPath: output))
