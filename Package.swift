@@ -2,8 +2,8 @@
 import PackageDescription
 
 // Layers (DESIGN.md §1): each target imports only targets below it.
-//   signzoo → SignZooCLI → Plugins/* → SignCore → SignPose, SignNN → SignTensor → CBLAS (OpenBLAS)
-//   SignONNX → SignNN, SignTensor, CONNX (generated onnx.pb-c) → CProtobufC (libprotobuf-c)
+//   signzoo → SignZooCLI → SignZoo | SignONNX → Plugins/* → SignCore → SignPose, SignNN → SignTensor → CBLAS (OpenBLAS)
+//   SignONNX also → CONNX (generated onnx.pb-c) → CProtobufC (libprotobuf-c)
 
 /// Plugin targets: ordinary targets under Plugins/<Name> (not SwiftPM package plugins), each
 /// exposing `static func register(in: inout Registry)`; SignZooCLI lists them in its built-in table.
@@ -47,15 +47,16 @@ let package = Package(
         .target(name: "SignPose", dependencies: ["SignTensor"]),
         .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
         // ONNX graph builder, lowerings of engine ops and SignNN layers, protobuf-c writer.
-        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "CONNX", "CProtobufC"], path: "converters/SignONNX",
-                exclude: ["README.md"]),
+        .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "CONNX", "CProtobufC",
+                                               "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead", "BERTTextEncoder"],
+                path: "converters/SignONNX", exclude: ["README.md"]),
         .target(name: "SignZooCLI", dependencies: [
-            "SignTensor", "SignNN", "SignPose", "SignCore",
+            "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
         .executableTarget(name: "signzoo-bench", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "MSLUEncoder",
-                                                                "MaskedPoseModeling", "SignTextContrastive"],
+                                                                "MaskedPoseModeling", "SignTextContrastive", "SignONNX"],
                           path: "bench/Sources/signzoo-bench"),
         // Shared test helpers (grad checks, fixtures, Python runner); fixtures live in Tests/Fixtures
         // and are located through #filePath (no bundle resources).
@@ -64,7 +65,8 @@ let package = Package(
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
-        .testTarget(name: "SignONNXTests", dependencies: ["SignONNX", "SignTestSupport"]),
+        .testTarget(name: "SignONNXTests", dependencies: ["SignONNX", "SignTestSupport", "SignCore", "SignPose", "MSLUEncoder", "ISLRHead",
+                                                         "CTCHead", "RetrievalHead", "TranslationHead", "SignZooCLI"]),
         // A pretext task registered from outside the built-ins: one file + one registration line.
         .testTarget(name: "ExternalPluginExampleTests", dependencies: ["SignZooCLI", "SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [

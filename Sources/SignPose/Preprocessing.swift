@@ -113,7 +113,7 @@ public struct Preprocessing: Codable, Equatable, Hashable, Sendable {
     }
 
     /// The face anchor: the nose tip of the face model if the layout has it, else the body's nose.
-    static func noseTip(_ layout: PoseLayout) -> Int? {
+    public static func noseTip(_ layout: PoseLayout) -> Int? {
         let candidates: [(String, String)]
         switch layout.family {
         case .cocoWholeBody: candidates = [("FACE", "face-30"), ("BODY", "nose")]

@@ -12,7 +12,7 @@ import SignTensor
 struct Options {
     var threads = 2, steps = 10, warmup = 3, batch = 32, seq = 128
     var torch = true
-    /// Which benchmarks: anchor, stream, pretrain (default: all).
+    /// Which benchmarks: anchor, stream, pretrain, onnx (default: all).
     var only: String?
     /// Pre-training bench sizes (`--only pretrain`).
     var pretrainBatch = 8, pretrainFrames = 32, pretrainSteps = 3
@@ -120,3 +120,4 @@ let o = Options(Array(CommandLine.arguments.dropFirst()))
 if o.only == nil || o.only == "anchor" { try runAnchorBench(o) }
 if o.only == nil || o.only == "stream" { try runStreamingBench() }
 if o.only == nil || o.only == "pretrain" { try runPretrainBench(o) }
+if o.only == nil || o.only == "onnx" { try runONNXBench(o) }
