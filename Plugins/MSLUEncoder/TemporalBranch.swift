@@ -12,8 +12,9 @@ public enum PositionEncoding: String, Codable, Sendable, CaseIterable {
     case learned
 }
 
-/// The sinusoidal table [T, d], computed in Double and rounded (the PyTorch twin does the same).
-func sinusoidalTable(frames: Int, dim: Int) -> Tensor {
+/// The sinusoidal table [T, d]: PE[t, 2i] = sin(t·ω_i), PE[t, 2i+1] = cos(t·ω_i), ω_i = 10000^(−2i/d),
+/// computed in Double and rounded (the PyTorch twin and the ONNX export use the same table).
+public func sinusoidalTable(frames: Int, dim: Int) -> Tensor {
     let t = Tensor(uninitializedShape: [frames, dim])
     for f in 0..<frames {
         for j in 0..<dim {

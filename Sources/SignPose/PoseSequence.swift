@@ -126,31 +126,7 @@ public struct PoseSequence: Equatable, Sendable {
     /// The sequence keeping the points `indices` (flat, any order, repeats allowed) under `layout`,
     /// whose point count must equal `indices.count`.
     public func selectingPoints(_ indices: [Int], layout target: PoseLayout) throws -> PoseSequence {
-        guard target.pointCount == indices.count else {
-            throw PoseError("<memory>", .shapeMismatch, "layout \(target.name) has \(target.pointCount) points, \(indices.count) indices given")
-        }
-        if let bad = indices.first(where: { $0 < 0 || $0 >= pointCount }) {
-            throw PoseError("<memory>", .invalidArgument, "point \(bad) out of range (layout \(layout.name) has \(pointCount) points)")
-        }
-        let Q = indices.count, P = pointCount, D = dims
-        var d = [Float](repeating: 0, count: frameCount * peopleCount * Q * D)
-        var c = [Float](repeating: 0, count: frameCount * peopleCount * Q)
-        data.withUnsafeBufferPointer { dp in
-            confidence.withUnsafeBufferPointer { cp in
-                d.withUnsafeMutableBufferPointer { od in
-                    c.withUnsafeMutableBufferPointer { oc in
-                        for row in 0..<(frameCount * peopleCount) {
-                            for (j, p) in indices.enumerated() {
-                                oc[row * Q + j] = cp[row * P + p]
-                                for k in 0..<D { od[(row * Q + j) * D + k] = dp[(row * P + p) * D + k] }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-        return try PoseSequence(layout: target, frames: frameCount, people: peopleCount, dims: D, data: d,
-                                confidence: c, fps: fps, width: width, height: height, depth: depth)
+        try selectingPoints(indices.map { Optional($0) }, layout: target)
     }
 
     /// The sequence in `target` layout, taking each of its points from the point with the same

@@ -19,21 +19,8 @@ import SignTensor
 
 /// Runs `python3 bench/onnx_latency.py …` and returns its JSON (or a "skipped" reason).
 private func onnxRuntimeLatency(model: URL, inputs: URL, threads: Int, warmup: Int, steps: Int) -> [String: Any] {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("onnx_latency.py").path
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3", script, model.path, inputs.path, "--threads", String(threads), "--warmup", String(warmup), "--steps", String(steps)]
-    let out = Pipe()
-    process.standardOutput = out
-    process.standardError = FileHandle.standardError
-    do { try process.run() } catch { return ["skipped": "python3 not runnable (\(error))"] }
-    let data = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0, let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-        return ["skipped": "onnx_latency.py failed (exit \(process.terminationStatus))"]
-    }
-    return json
+    PythonScript.json("onnx_latency.py", [model.path, inputs.path, "--threads", String(threads), "--warmup", String(warmup), "--steps", String(steps)],
+                      stderr: FileHandle.standardError) ?? ["skipped": "python3 bench/onnx_latency.py did not run or failed (onnxruntime missing?)"]
 }
 
 func runONNXBench(_ o: Options) throws {

@@ -88,20 +88,8 @@ func runPretrainTorch(recipePath: String, batch: Int, frames: Int, threads: Int,
     do { try check.run() } catch { return nil }
     check.waitUntilExit()
     guard check.terminationStatus == 0 else { return nil }
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("mslu_pretrain_torch_bench.py").path
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script, "--recipe", recipePath, "--threads", "\(threads)", "--batch", "\(batch)", "--frames", "\(frames)",
-                   "--warmup", "\(warmup)", "--steps", "\(steps)"]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    do { try p.run() } catch { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { return nil }
-    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    return PythonScript.json("mslu_pretrain_torch_bench.py", ["--recipe", recipePath, "--threads", "\(threads)", "--batch", "\(batch)",
+                                                              "--frames", "\(frames)", "--warmup", "\(warmup)", "--steps", "\(steps)"])
 }
 
 func runPretrainBench(_ o: Options) throws {

@@ -79,20 +79,8 @@ func runAnchor(_ o: Options) throws -> [String: Double] {
 }
 
 func runTorch(_ o: Options) -> [String: Any]? {
-    let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("torch_anchor.py").path
-    let p = Process()
-    p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    p.arguments = ["python3", script, "--threads", "\(o.threads)", "--steps", "\(o.steps)", "--warmup", "\(o.warmup)",
-                   "--batch", "\(o.batch)", "--seq", "\(o.seq)"]
-    let pipe = Pipe()
-    p.standardOutput = pipe
-    p.standardError = FileHandle.nullDevice
-    do { try p.run() } catch { return nil }
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    p.waitUntilExit()
-    guard p.terminationStatus == 0 else { return nil }
-    return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+    PythonScript.json("torch_anchor.py", ["--threads", "\(o.threads)", "--steps", "\(o.steps)", "--warmup", "\(o.warmup)",
+                                          "--batch", "\(o.batch)", "--seq", "\(o.seq)"])
 }
 
 func runAnchorBench(_ o: Options) throws {

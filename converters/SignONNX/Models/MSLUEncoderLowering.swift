@@ -144,7 +144,7 @@ extension ONNXGraphBuilder {
                 table = try parameter(learned, "pos_embedding")
             } else {
                 let rows = max(config.maxFrames, 1), d = config.branchDim
-                table = try initializer(ONNXTensor(name: qualified("sinusoids"), tensor: Self.sinusoids(frames: rows, dim: d),
+                table = try initializer(ONNXTensor(name: qualified("sinusoids"), tensor: sinusoidalTable(frames: rows, dim: d),
                                                    docString: "fixed sinusoidal position table [\(rows), \(d)]"))
             }
             let frames = try shape(h, start: 1, end: 2)
@@ -153,19 +153,5 @@ extension ONNXGraphBuilder {
             let encoder = try tree.module("\(name).encoder", as: TransformerEncoder.self)
             return try scope("encoder") { try lower(encoder, h, keyMask: mask) }
         }
-    }
-
-    /// PE[t, 2i] = sin(t·ω_i), PE[t, 2i+1] = cos(t·ω_i), ω_i = 10000^(−2i/d), computed in Double and
-    /// rounded, exactly as the MSLU encoder's table.
-    static func sinusoids(frames: Int, dim: Int) -> Tensor {
-        let t = Tensor(uninitializedShape: [frames, dim])
-        for f in 0..<frames {
-            for j in 0..<dim {
-                let omega = Foundation.exp(-Foundation.log(10000.0) * Double(2 * (j / 2)) / Double(dim))
-                let a = Double(f) * omega
-                t.pointer[f * dim + j] = Float(j % 2 == 0 ? Foundation.sin(a) : Foundation.cos(a))
-            }
-        }
-        return t
     }
 }
