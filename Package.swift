@@ -28,6 +28,7 @@ let package = Package(
         .library(name: "SignNN", targets: ["SignNN"]),
         .library(name: "SignPose", targets: ["SignPose"]),
         .library(name: "SignCore", targets: ["SignCore"]),
+        .library(name: "SignZoo", targets: ["SignZoo"]),
         .library(name: "SignZooCLI", targets: ["SignZooCLI"]),
     ] + plugins.map { .library(name: $0.name, targets: [$0.name]) },
     dependencies: [
@@ -40,8 +41,10 @@ let package = Package(
         .target(name: "SignNN", dependencies: ["SignTensor"]),
         .target(name: "SignPose", dependencies: ["SignTensor"]),
         .target(name: "SignCore", dependencies: ["SignTensor", "SignNN", "SignPose"]),
+        // Model zoo: manifest, Hugging-Face-style cache, pull over FoundationNetworking (no package dependency).
+        .target(name: "SignZoo", dependencies: ["SignPose"]),
         .target(name: "SignZooCLI", dependencies: [
-            "SignTensor", "SignNN", "SignPose", "SignCore",
+            "SignTensor", "SignNN", "SignPose", "SignCore", "SignZoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
@@ -55,6 +58,7 @@ let package = Package(
         .testTarget(name: "SignNNTests", dependencies: ["SignNN", "SignTestSupport"]),
         .testTarget(name: "SignPoseTests", dependencies: ["SignPose", "SignTestSupport"]),
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
+        .testTarget(name: "SignZooTests", dependencies: ["SignZoo", "SignNN", "SignTensor", "SignTestSupport"]),
         // A pretext task registered from outside the built-ins: one file + one registration line.
         .testTarget(name: "ExternalPluginExampleTests", dependencies: ["SignZooCLI", "SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [
