@@ -33,6 +33,7 @@ public final class URLSessionFetcher: HTTPFetching, @unchecked Sendable {
                 if offset > 0 { request.setValue("bytes=\(offset)-", forHTTPHeaderField: "Range") }
                 session.dataTask(with: request).resume()
                 delegate.finished.wait()
+                delegate.release()   // the session keeps its delegate a while; the closures must not outlive this call
                 session.finishTasksAndInvalidate()
                 if let error = delegate.callbackError { throw error }
                 if let error = delegate.transportError {
@@ -46,8 +47,8 @@ public final class URLSessionFetcher: HTTPFetching, @unchecked Sendable {
 
 /// Feeds a data task's response and body to the caller's closures; records the first error.
 private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchecked Sendable {
-    let head: (HTTPResponseHead) throws -> Void
-    let body: (Data) throws -> Void
+    private var head: ((HTTPResponseHead) throws -> Void)?
+    private var body: ((Data) throws -> Void)?
     let finished = DispatchSemaphore(value: 0)
     var callbackError: Error?
     var transportError: Error?
@@ -56,6 +57,9 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
         self.head = head
         self.body = body
     }
+
+    /// Drops the caller's closures (called once the task has completed).
+    func release() { head = nil; body = nil }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
@@ -67,7 +71,7 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
         var headers: [String: String] = [:]
         for (k, v) in http.allHeaderFields { headers["\(k)"] = "\(v)" }
         do {
-            try head(HTTPResponseHead(status: http.statusCode, headers: headers))
+            try head?(HTTPResponseHead(status: http.statusCode, headers: headers))
             completionHandler(.allow)
         } catch {
             callbackError = error
@@ -77,7 +81,7 @@ private final class StreamingDelegate: NSObject, URLSessionDataDelegate, @unchec
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
         guard callbackError == nil else { return }
-        do { try body(data) } catch {
+        do { try body?(data) } catch {
             callbackError = error
             dataTask.cancel()
         }
