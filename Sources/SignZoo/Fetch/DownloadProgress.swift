@@ -15,12 +15,13 @@ public struct ZooProgress: Sendable {
 
     /// `model.safetensors  1.2 MB / 3.4 MB  5.6 MB/s  ETA 0:03`
     public var line: String {
-        var s = "\(path)  \(Self.size(bytes)) / \(Self.size(total))  \(Self.size(Int64(bytesPerSecond)))/s"
+        var s = "\(path)  \(Self.sizeText(bytes)) / \(Self.sizeText(total))  \(Self.sizeText(Int64(bytesPerSecond)))/s"
         if done { s += "  done" } else if let eta { s += "  ETA \(Int(eta) / 60):\(String(format: "%02d", Int(eta) % 60))" }
         return s
     }
 
-    static func size(_ b: Int64) -> String {
+    /// `1.2 MB`-style byte counts.
+    public static func sizeText(_ b: Int64) -> String {
         let d = Double(b)
         if d >= 1e9 { return String(format: "%.2f GB", d / 1e9) }
         if d >= 1e6 { return String(format: "%.1f MB", d / 1e6) }

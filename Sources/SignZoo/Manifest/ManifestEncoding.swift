@@ -21,6 +21,16 @@ extension ZooEntry {
     }
 }
 
+extension ZooEntry {
+    /// The entry as indented JSON.
+    public var prettyJSON: String { PrettyJSON.format(json) }
+}
+
+extension ZooManifest {
+    /// The manifest as indented JSON (what `write(to:)` stores).
+    public var prettyJSON: String { PrettyJSON.format(json) }
+}
+
 extension ZooFile {
     public var json: JSONValue {
         .object([("path", .string(path)), ("size", .number(Double(size))), ("sha256", .string(sha256)),

@@ -55,7 +55,7 @@ public struct ZooManifest: Sendable {
 
     /// Writes the manifest atomically, pretty-printed.
     public func write(to url: URL) throws {
-        let text = PrettyJSON.format(json)
+        let text = prettyJSON
         let temp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).\(getpid()).tmp")
         try Data(text.utf8).write(to: temp)
         guard rename(temp.path, url.path) == 0 else {

@@ -33,7 +33,7 @@ struct FinetuneCommand: ParsableCommand {
         if let steps { trainer.steps = steps; trainer.warmupSteps = min(trainer.warmupSteps, max(1, steps / 10)) }
 
         // Encoder (and text) nodes: from the recipe, else from the checkpoint.
-        let parent = from.map { URL(fileURLWithPath: $0) }
+        let parent = try from.map { try checkpointFolder($0) }
         let parentConfig = try parent.map { try FinetunedCheckpoint.config($0) }
         let parentFile = parent?.appendingPathComponent("config.json").path ?? recipe
         if json["encoder"] == nil, let e = parentConfig?["encoder"] { json["encoder"] = e }
