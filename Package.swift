@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "SignNN", targets: ["SignNN"]),
         .library(name: "SignPose", targets: ["SignPose"]),
         .library(name: "SignCore", targets: ["SignCore"]),
+        .library(name: "SignZoo", targets: ["SignZoo"]),
         .library(name: "SignZooCLI", targets: ["SignZooCLI"]),
         .library(name: "SignONNX", targets: ["SignONNX"]),
     ] + plugins.map { .library(name: $0.name, targets: [$0.name]) },
@@ -50,8 +51,10 @@ let package = Package(
         .target(name: "SignONNX", dependencies: ["SignTensor", "SignNN", "SignPose", "SignCore", "CONNX", "CProtobufC",
                                                "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead", "BERTTextEncoder"],
                 path: "converters/SignONNX", exclude: ["README.md"]),
+        // Model zoo: manifest, Hugging-Face-style cache, pull over FoundationNetworking (no package dependency).
+        .target(name: "SignZoo", dependencies: ["SignPose"]),
         .target(name: "SignZooCLI", dependencies: [
-            "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX",
+            "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX", "SignZoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ] + plugins.map { .target(name: $0.name) }),
         .executableTarget(name: "signzoo", dependencies: ["SignZooCLI"]),
@@ -67,6 +70,7 @@ let package = Package(
         .testTarget(name: "SignCoreTests", dependencies: ["SignCore", "SignTestSupport"]),
         .testTarget(name: "SignONNXTests", dependencies: ["SignONNX", "SignTestSupport", "SignCore", "SignPose", "MSLUEncoder", "ISLRHead",
                                                          "CTCHead", "RetrievalHead", "TranslationHead", "SignZooCLI"]),
+        .testTarget(name: "SignZooTests", dependencies: ["SignZoo", "SignNN", "SignTensor", "SignTestSupport"]),
         // A pretext task registered from outside the built-ins: one file + one registration line.
         .testTarget(name: "ExternalPluginExampleTests", dependencies: ["SignZooCLI", "SignCore", "SignTestSupport"]),
     ] + plugins.flatMap { p -> [Target] in [

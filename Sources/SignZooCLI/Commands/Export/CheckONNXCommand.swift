@@ -20,7 +20,7 @@ struct CheckONNXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "onnx", abstract: "Check an exported ONNX model against its checkpoint in onnxruntime.")
 
     @Argument(help: "Exported model (.onnx).") var model: String
-    @Option(help: "The checkpoint folder it was exported from.") var against: String
+    @Option(help: "The checkpoint folder (or zoo id) it was exported from.") var against: String
     @Option(help: "Comma-separated BATCHxFRAMES sizes.") var sizes = "1x1,2x17,3x64"
     @Flag(help: "Expose every node output; compare the engine's module boundaries (encoder tokens / pooled) and name the first divergent node.")
     var intermediates = false
@@ -34,7 +34,7 @@ struct CheckONNXCommand: ParsableCommand {
         let info = try Self.modelInfo(modelURL, python: python)
         let metadata = info["metadata"] as? [String: String] ?? [:]
         let role = metadata["role"] ?? "model"
-        let source = try CheckpointExportSource.load(URL(fileURLWithPath: against), registry: try ActivePlugins.registry(),
+        let source = try CheckpointExportSource.load(try checkpointFolder(against), registry: try ActivePlugins.registry(),
                                                      head: metadata["head"] ?? "none", layout: metadata["pose_layout"])
         if let recorded = metadata["checkpoint_sha256"], recorded != source.metadata["checkpoint_sha256"] {
             print("warning: the model records checkpoint sha256 \(recorded.prefix(12))…, \(against) has \(source.metadata["checkpoint_sha256"]?.prefix(12) ?? "?")…")

@@ -13,7 +13,7 @@ import SignONNX
 struct ExportONNXCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "onnx", abstract: "Export a checkpoint to ONNX (opset 17 or 20).")
 
-    @Argument(help: "Checkpoint folder (pre-trained or fine-tuned).") var checkpoint: String
+    @Argument(help: "Checkpoint folder (pre-trained or fine-tuned) or zoo id.") var checkpoint: String
     @Option(help: "Head to export: the fine-tuned checkpoint's own (default), or 'none' for the encoder alone.") var head: String?
     @Option(help: "ONNX opset: 17 (default, GELU via Erf) or 20 (Gelu op).") var opset = 17
     @Flag(help: "Decompose LayerNormalization into ReduceMean/Sub/Pow/Sqrt/Div (for runtimes without it).") var decomposeLayerNorm = false
@@ -24,10 +24,10 @@ struct ExportONNXCommand: ParsableCommand {
 
     func run() throws {
         guard [17, 20].contains(opset) else { throw ValidationError("--opset must be 17 or 20, got \(opset)") }
-        let source = try CheckpointExportSource.load(URL(fileURLWithPath: checkpoint), registry: try ActivePlugins.registry(),
+        let source = try CheckpointExportSource.load(try checkpointFolder(checkpoint), registry: try ActivePlugins.registry(),
                                                      head: head, layout: layout)
         var metadata = source.metadata
-        if let zooId { metadata["zoo_id"] = zooId }
+        if let zooID = zooId ?? (FileManager.default.fileExists(atPath: checkpoint) ? nil : checkpoint) { metadata["zoo_id"] = zooID }
         let models = try SignModelExport.export(encoder: source.encoder, head: source.head, layout: source.layout, text: source.text,
                                                 options: ONNXExportOptions(opset: try ONNXOpset(opset), decomposeLayerNorm: decomposeLayerNorm,
                                                                            metadata: metadata))

@@ -15,7 +15,7 @@ import SignTensor
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "embed", abstract: "Embed pose files or texts with a fine-tuned checkpoint.")
 
-    @Option(help: "Fine-tuned checkpoint folder.") var checkpoint: String
+    @Option(help: "Fine-tuned checkpoint folder or zoo id.") var checkpoint: String
     @Option(parsing: .upToNextOption, help: "Pose files to embed.") var poses: [String] = []
     @Option(help: "A text file with one text per line to embed (needs a head/retrieval checkpoint).") var texts: String?
     @Option(name: .shortAndLong, help: "Output safetensors file.") var output: String
@@ -26,7 +26,7 @@ struct EmbedCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (objective, pipeline, _) = try FinetunedCheckpoint.load(URL(fileURLWithPath: checkpoint), registry: try ActivePlugins.registry())
+        let (objective, pipeline, _) = try FinetunedCheckpoint.load(try checkpointFolder(checkpoint), registry: try ActivePlugins.registry())
         let retrieval = objective.head as? RetrievalHead
         var rows: [[Float]] = [], items: [String] = [], kind = "pose"
         if let texts {
@@ -71,7 +71,7 @@ struct SearchCommand: ParsableCommand {
     @Argument(help: "Query text.") var query: String
 
     func run() throws {
-        let (objective, _, _) = try FinetunedCheckpoint.load(URL(fileURLWithPath: checkpoint), registry: try ActivePlugins.registry())
+        let (objective, _, _) = try FinetunedCheckpoint.load(try checkpointFolder(checkpoint), registry: try ActivePlugins.registry())
         guard let retrieval = objective.head as? RetrievalHead, let textEncoder = objective.textEncoder else {
             throw ValidationError("\(checkpoint) is not a head/retrieval checkpoint with a text encoder")
         }

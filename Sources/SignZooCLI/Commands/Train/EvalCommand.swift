@@ -10,16 +10,17 @@ import SignTensor
 struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "eval", abstract: "Evaluate a fine-tuned checkpoint (or a pre-training run) on a split.")
 
-    @Option(help: "Fine-tuned checkpoint folder, or a pre-training run folder.") var checkpoint: String
+    @Option(help: "Fine-tuned checkpoint folder or zoo id, or a pre-training run folder.") var checkpoint: String
     @Option(help: "Data: a JSONL manifest or a shard-pack folder.") var data: String
     @Option(help: "Split to evaluate.") var split = "test"
     @Option(help: "Batch size.") var batchSize = 16
     @Option(help: "Metrics JSON output (default: CHECKPOINT/eval-SPLIT.json).") var output: String?
 
     func run() throws {
-        let dir = URL(fileURLWithPath: checkpoint)
+        let dir = try checkpointFolder(checkpoint)
         if PretrainedCheckpoint.isPretrained(dir) {
-            return try PretrainEval.run(checkpoint: checkpoint, data: data, split: split, batchSize: batchSize, output: output)
+            return try PretrainEval.run(checkpoint: dir.path, data: data, split: split, batchSize: batchSize,
+                                        output: output ?? besideCheckpoint(dir).appendingPathComponent("eval-\(split).json").path)
         }
         let (objective, pipeline, config) = try FinetunedCheckpoint.load(dir, registry: try ActivePlugins.registry())
         let cache = FileManager.default.temporaryDirectory.appendingPathComponent("signzoo-eval-\(getpid())")
@@ -38,7 +39,7 @@ struct EvalCommand: ParsableCommand {
         for (k, v) in metrics.sorted(by: { $0.key < $1.key }) {
             print("  \(k.padding(toLength: width + 2, withPad: " ", startingAt: 0))\(String(format: "%.4f", v))")
         }
-        let out = output.map { URL(fileURLWithPath: $0) } ?? dir.appendingPathComponent("eval-\(split).json")
+        let out = output.map { URL(fileURLWithPath: $0) } ?? besideCheckpoint(dir).appendingPathComponent("eval-\(split).json")
         try AtomicFile.write(try JSONSerialization.data(withJSONObject: ["split": split, "data": data, "metrics": metrics], options: [.prettyPrinted, .sortedKeys]), to: out)
         for (name, contents) in artefacts { try AtomicFile.write(contents, to: out.deletingLastPathComponent().appendingPathComponent(name)) }
         print("wrote \(out.path)")

@@ -28,7 +28,7 @@ struct FinetuneCommand: ParsableCommand {
         if let threads { Parallel.threads = threads }
         let registry = try ActivePlugins.registry()
         let recipeData = try Data(contentsOf: URL(fileURLWithPath: recipe))
-        let parent = from.map { URL(fileURLWithPath: $0) }
+        let parent = try from.map { try checkpointFolder($0) }
         _ = try Finetuning.run(FinetuneOptions(registry: registry, parent: parent, parentName: from, recipe: recipeData, recipeSource: recipe,
                                                head: head, data: data, out: URL(fileURLWithPath: out), steps: steps, resume: resume,
                                                log: { print($0); fflush(stdout) }))

@@ -10,13 +10,13 @@ import SignTensor
 struct PredictCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "predict", abstract: "Run a fine-tuned checkpoint on pose files.")
 
-    @Option(help: "Fine-tuned checkpoint folder.") var checkpoint: String
+    @Option(help: "Fine-tuned checkpoint folder or zoo id.") var checkpoint: String
     @Option(help: "Top-k classes to print (ISLR).") var top = 5
     @Option(help: "Layout of .npy/.npz/.json inputs that do not name one.") var layout: String?
     @Argument(help: "Pose files.") var files: [String]
 
     func run() throws {
-        let (objective, pipeline, _) = try FinetunedCheckpoint.load(URL(fileURLWithPath: checkpoint), registry: try ActivePlugins.registry())
+        let (objective, pipeline, _) = try FinetunedCheckpoint.load(try checkpointFolder(checkpoint), registry: try ActivePlugins.registry())
         var failures = 0
         for path in files {
             do {
