@@ -94,46 +94,78 @@ struct ExportCommandTests {
         #expect(poses?.count == 4 && poses?[0] as? String == "batch" && poses?[1] as? String == "frames" && poses?[2] as? Int == 79)
     }
 
-    /// The README snippet's helper (converters/python/signzoo_onnx.py) on a real COCO-WholeBody clip
-    /// gives the label and probability that the Swift predict path gives.
-    @Test func pythonSnippetMatchesPredict() throws {
-        let checkpoint = try Self.islrCheckpoint()
-        let out = try makeTemporaryDirectory("islr-onnx").appendingPathComponent("islr.onnx")
-        try Self.cli(["export", "onnx", checkpoint.path, "-o", out.path])
-        let clip = fixturesRoot.appendingPathComponent("pose/SOUP.wholebody133.pose").path
-        let dumped = out.deletingLastPathComponent().appendingPathComponent("python_inputs.safetensors")
-        let line = try Self.python("signzoo_onnx.py", [out.path, clip, "--top", "3", "--json", "--write-inputs", dumped.path])
+    /// Runs converters/python/signzoo_onnx.py (`--json --write-inputs`) on `clip` and `signzoo predict`'s
+    /// path (PredictCommand: load, prepare with the pipeline, predict) in Swift, and checks that both
+    /// prepare the same poses (within 1e-6), that onnxruntime's logits match the engine's and that the
+    /// top-k labels and probabilities agree. Returns the prepared poses and Swift's top-k classes.
+    static func comparePythonWithPredict(checkpoint: URL, onnx: URL, clip: String, top k: Int = 3) throws -> (poses: Tensor, classes: [(label: String, probability: Float)]) {
+        let dumped = try makeTemporaryDirectory("python-inputs").appendingPathComponent("python_inputs.safetensors")
+        let line = try Self.python("signzoo_onnx.py", [onnx.path, clip, "--top", String(k), "--json", "--write-inputs", dumped.path])
         let top = (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?["top"] as? [[Any]] ?? []
 
-        // `signzoo predict`'s path (PredictCommand): load, prepare with the pipeline, predict.
         let (objective, pipeline, _) = try FinetunedCheckpoint.load(checkpoint, registry: try TinyModels.registry())
         var rng = RandomStream(seed: 0)
         let prepared = try pipeline.prepare(try PoseIO.read(clip), training: false, rng: &rng, file: clip)
         let (poses, mask) = try pipeline.collator.collate([prepared], training: false, rng: &rng)   // prepared once (batch() would normalize again)
-        #expect(poses.shape == [1, 32, 79, 3])
         let python = try Safetensors.read(dumped).tensors
         #expect(python["poses"]?.shape == poses.shape)
-        #expect(python["poses"].map { maxAbsDiff($0, poses) } ?? 1 < 1e-6, "Python preprocessing vs SignPose: max |Δ| \(python["poses"].map { maxAbsDiff($0, poses) } ?? -1)")
-        let engineLogits = try withNoGrad { try (objective.head as! ISLRHead).inferenceLogits(try objective.encoder.encode(
-            try PoseBatch(poses: poses, mask: mask, layout: try PoseLayouts.named("mslu-79"), ids: [clip]))) }
+        #expect(python["poses"].map { maxAbsDiff($0, poses) } ?? 1 < 1e-6, "Python preprocessing vs SignPose on \(clip): max |Δ| \(python["poses"].map { maxAbsDiff($0, poses) } ?? -1)")
+        let layout = try PoseLayouts.named(pipeline.layout ?? "mslu-79")
+        let batch = try PoseBatch(poses: poses, mask: mask, layout: layout, ids: [clip])
+        let engineLogits = try withNoGrad { try (objective.head as! ISLRHead).inferenceLogits(try objective.encoder.encode(batch)) }
         #expect(python["logits"].map { withinTolerance($0, engineLogits) } == true,
                 "onnxruntime logits \(String(describing: python["logits"])) vs engine \(engineLogits)")
-        let batch = try PoseBatch(poses: poses, mask: mask, layout: try PoseLayouts.named("mslu-79"), ids: [clip])
-        let prediction = try withNoGrad { try objective.head.predict(try objective.headInput(batch, encoderGrad: false), topK: 3) }[0]
-        guard case .classes(let classes) = prediction else { Issue.record("not a class prediction"); return }
-        #expect(top.count == 3)
-        // The README's snippet, run as written (model path substituted), prints the top label.
-        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
-        let block = readme.components(separatedBy: "Running an exported ISLR model").dropFirst().first?
-            .components(separatedBy: "```python\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
-        #expect(block.contains("SOUP.wholebody133.pose") && block.contains("islr.onnx"))
-        let snippet = "import os; os.chdir(\"\(repositoryRoot.path)\")\n" + block.replacingOccurrences(of: "\"islr.onnx\"", with: "\"\(out.path)\"")
-        let printed = try Python.run(snippet, requiring: ["numpy", "onnxruntime", "pose_format"]).trimmingCharacters(in: .whitespacesAndNewlines)
-        #expect(printed == classes.first?.label)
+        let prediction = try withNoGrad { try objective.head.predict(try objective.headInput(batch, encoderGrad: false), topK: k) }[0]
+        guard case .classes(let classes) = prediction else { Issue.record("not a class prediction"); return (poses, []) }
+        #expect(top.count == min(k, classes.count) && classes.count == top.count)
         for (python, swift) in zip(top, classes) {
             #expect(python[0] as? String == swift.label)
             #expect(abs((python[1] as? Double ?? -1) - Double(swift.probability)) < 1e-4)
         }
+        return (poses, classes)
+    }
+
+    /// The README snippet's helper on real clips of each family the tiny mslu-79 model may meet:
+    /// COCO-WholeBody 133 (points by name) and MediaPipe Holistic 75 (hands + body, no face), reduced
+    /// 178 and full 543 (anatomical correspondence, HolisticToCOCO), with the frame cap of 32.
+    @Test(arguments: [("SOUP.wholebody133.pose", 32), ("fs-sts00486d31621a6dc952f40176068b5cbc.pose", 7),
+                      ("mediapipe.pose", 32), ("25October_2010_Monday_tagesschau-17.pose", 32)])
+    func pythonHelperMatchesPredict(file: String, frames: Int) throws {
+        let checkpoint = try Self.islrCheckpoint()
+        let out = try makeTemporaryDirectory("islr-onnx").appendingPathComponent("islr.onnx")
+        try Self.cli(["export", "onnx", checkpoint.path, "-o", out.path])
+        let clip = fixturesRoot.appendingPathComponent("pose/\(file)").path
+        let (poses, classes) = try Self.comparePythonWithPredict(checkpoint: checkpoint, onnx: out, clip: clip)
+        #expect(poses.shape == [1, frames, 79, 3])
+        #expect(classes.count == 3)
+        if file.hasPrefix("fs-") {
+            // 75-point Holistic has no face: mslu-79's 26 FACE points (indices 11..<37) are missing → zeros.
+            let face = (0..<frames).flatMap { t in (11..<37).flatMap { p in (0..<3).map { k in poses.pointer[(t * 79 + p) * 3 + k] } } }
+            #expect(face.allSatisfy { $0 == 0 })
+            #expect((0..<frames).contains { t in poses.pointer[(t * 79 + 0) * 3 + 2] > 0 }, "body nose should be present")
+        }
+    }
+
+    /// The shipped checkpoint zoo/checkpoints/mslu-tiny.langid-fingerspelling: its committed model.onnx
+    /// on the real Greek fingerspelling clip prepares and predicts as `signzoo predict` does, and the
+    /// README's "Export to ONNX" snippet, run exactly as written from the repository root, prints
+    /// predict's top label (gss, the clip's sign language).
+    @Test func readmeSnippetRunsShippedModel() throws {
+        let checkpoint = repositoryRoot.appendingPathComponent("zoo/checkpoints/mslu-tiny.langid-fingerspelling")
+        let onnx = checkpoint.appendingPathComponent("model.onnx")
+        let clip = "Tests/Fixtures/pose/fs-sts00486d31621a6dc952f40176068b5cbc.pose"
+        let (_, classes) = try Self.comparePythonWithPredict(checkpoint: checkpoint, onnx: onnx,
+                                                             clip: repositoryRoot.appendingPathComponent(clip).path)
+        #expect(classes.map(\.label).sorted() == ["gss", "jos", "ukl"])
+        #expect(classes.first?.label == "gss", "the clip is Greek (gss) fingerspelling")
+
+        let readme = try String(contentsOf: repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let block = readme.components(separatedBy: "Running an exported ISLR model").dropFirst().first?
+            .components(separatedBy: "```python\n").dropFirst().first?.components(separatedBy: "```").first ?? ""
+        #expect(block.contains("\"\(clip)\"") && block.contains("\"zoo/checkpoints/mslu-tiny.langid-fingerspelling/model.onnx\""))
+        let snippet = "import os; os.chdir(\"\(repositoryRoot.path)\")\n" + block
+        let printed = try Python.run(snippet, requiring: ["numpy", "onnxruntime", "pose_format"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(printed == classes.first?.label)
     }
 
     /// A fine-tuned CTC checkpoint through both commands: sizes too short for its downsampling are

@@ -7,7 +7,10 @@ The exported graph starts at normalized poses, so this helper does in Python wha
 does before the model, reading everything from the model's metadata_props:
 1. person 0 of the .pose file (pose-format), its x, y and confidence;
 2. the checkpoint's pose layout: the points named in `pose_layout_points` ([component, point] pairs),
-   matched by component and point name, as SignZoo's layout conversion;
+   matched by component and point name, as SignZoo's layout conversion; a MediaPipe Holistic file
+   (543/576/586 points, reduced 178, hands + body 75) for a COCO-WholeBody-family layout (mslu-79)
+   converts by anatomical correspondence instead (holistic_to_coco.py, mirroring
+   Sources/SignPose/Layouts/HolisticToCOCO.swift): points the file lacks are missing (0, 0, score 0);
 3. Uni-Sign normalization (`preprocessing` → its `preprocessing` object; Sources/SignPose/Preprocessing.swift):
    x /= width, y /= height; body box over the clip (points with score > threshold): side s, corner c,
    body p' = ((p − c)/s − 0.5)·2; hands (p − wrist)/s; face (p − nose tip)/s; clip to [−1, 1]; points
@@ -20,9 +23,14 @@ like `signzoo predict`; other models print their output shapes.
 """
 import argparse
 import json
+import os
 import sys
 
 import numpy as np
+
+if os.path.dirname(os.path.abspath(__file__)) not in sys.path:      # holistic_to_coco.py lies beside this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import holistic_to_coco  # noqa: E402
 
 
 def metadata(session):
@@ -30,26 +38,35 @@ def metadata(session):
 
 
 def read_clip(path):
-    """(xy [T, P, 2] float32, confidence [T, P] float32, width, height, [(component, point)])."""
+    """(xy [T, P, 2] float32, confidence [T, P] float32, width, height, [(component, [points])])."""
     from pose_format import Pose
     with open(path, "rb") as f:
         pose = Pose.read(f.read())
     data = np.asarray(pose.body.data.data, dtype=np.float32)[:, 0]          # raw values, person 0
     confidence = np.asarray(pose.body.confidence, dtype=np.float32)[:, 0]
-    names = [(c.name, p) for c in pose.header.components for p in c.points]
-    return data[..., :2], confidence, pose.header.dimensions.width, pose.header.dimensions.height, names
+    components = [(c.name, list(c.points)) for c in pose.header.components]
+    return data[..., :2], confidence, pose.header.dimensions.width, pose.header.dimensions.height, components
 
 
-def select_points(xy, confidence, names, wanted):
-    """The layout's points by (component, point) name; the first occurrence wins, as in Swift."""
-    index = {}
-    for i, key in enumerate(names):
-        index.setdefault(key, i)
-    missing = [f"{c}/{p}" for c, p in wanted if (c, p) not in index]
-    if missing:
-        raise ValueError(f"the pose file lacks points the model's layout needs: {', '.join(missing[:5])}")
-    rows = [index[(c, p)] for c, p in wanted]
-    return xy[:, rows], confidence[:, rows]
+def select_points(xy, confidence, components, wanted):
+    """The layout's points: from a Holistic file for a COCO-WholeBody-family layout by anatomical
+    correspondence (missing points: x = y = 0, confidence 0), else by (component, point) name, the
+    first occurrence winning (PoseSequence.converted(to:))."""
+    if holistic_to_coco.is_holistic([c for c, _ in components]) and holistic_to_coco.is_coco([c for c, _ in wanted]):
+        rows = holistic_to_coco.indices(components, wanted)
+    else:
+        index = {}
+        for i, key in enumerate((c, p) for c, points in components for p in points):
+            index.setdefault(key, i)
+        missing = [f"{c}/{p}" for c, p in wanted if (c, p) not in index]
+        if missing:
+            raise ValueError(f"the pose file lacks points the model's layout needs: {', '.join(missing[:5])}")
+        rows = [index[(c, p)] for c, p in wanted]
+    present = np.array([r is not None for r in rows])
+    take = [r if r is not None else 0 for r in rows]
+    xy = np.where(present[None, :, None], xy[:, take], np.float32(0)).astype(np.float32)
+    confidence = np.where(present[None, :], confidence[:, take], np.float32(0)).astype(np.float32)
+    return xy, confidence
 
 
 def normalize(xy, confidence, width, height, parts, settings):
@@ -106,9 +123,9 @@ def uniform_frames(count, frames):
 def prepare(path, meta):
     """poses [1, T, P, 3] and mask [1, T] for one clip, as the model's pipeline prepares it."""
     pipeline = json.loads(meta["preprocessing"])
-    xy, confidence, width, height, names = read_clip(path)
+    xy, confidence, width, height, components = read_clip(path)
     wanted = [tuple(n) for n in json.loads(meta["pose_layout_points"])]
-    xy, confidence = select_points(xy, confidence, names, wanted)
+    xy, confidence = select_points(xy, confidence, components, wanted)
     poses = normalize(xy, confidence, width, height, json.loads(meta["pose_parts"]), pipeline.get("preprocessing", {}))
     cap = pipeline.get("maxFrames")
     if cap and poses.shape[0] > cap:
