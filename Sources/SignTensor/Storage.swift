@@ -32,10 +32,13 @@ public final class BufferPool: @unchecked Sendable {
     private var free: [Int: [UnsafeMutablePointer<Float>]] = [:]
     private var pooledBytes = 0
     private let lock = NSLock()
-    /// Upper bound on memory parked in the pool (default 2 GiB; `SIGNZOO_POOL_MB` overrides).
+    /// Upper bound on memory parked in the pool: a quarter of physical memory, at least 2 GiB
+    /// (`SIGNZOO_POOL_MB` overrides). Large batches (e.g. mslu-base at 32 × 128 frames) free and
+    /// re-take more than 2 GiB per forward; a smaller cap sends them back to the kernel and every
+    /// step pays the page faults again.
     public var maxPooledBytes: Int = {
         if let s = ProcessInfo.processInfo.environment["SIGNZOO_POOL_MB"], let mb = Int(s) { return mb << 20 }
-        return 2 << 30
+        return max(2 << 30, Int(ProcessInfo.processInfo.physicalMemory / 4))
     }()
 
     func take(_ count: Int) -> UnsafeMutablePointer<Float> {
