@@ -52,7 +52,7 @@ let package = Package(
                                                "MSLUEncoder", "ISLRHead", "CTCHead", "RetrievalHead", "TranslationHead", "BERTTextEncoder"],
                 path: "converters/SignONNX", exclude: ["README.md"]),
         // Model zoo: manifest, Hugging-Face-style cache, pull over FoundationNetworking (no package dependency).
-        .target(name: "SignZoo", dependencies: ["SignPose"]),
+        .target(name: "SignZoo", dependencies: ["SignNN", "SignPose"]),
         .target(name: "SignZooCLI", dependencies: [
             "SignTensor", "SignNN", "SignPose", "SignCore", "SignONNX", "SignZoo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -1,4 +1,5 @@
 import Foundation
+import SignNN
 
 /// SHA-256 and size of files on disk, read in 1 MiB pieces.
 enum FileDigest {

@@ -69,7 +69,7 @@ public struct CheckpointExportSource {
         }
         var metadata: [String: String] = [
             "checkpoint_kind": kind,
-            "checkpoint_sha256": try SHA256Digest.hex(file: dir.appendingPathComponent("model.safetensors")),
+            "checkpoint_sha256": try SHA256.hex(file: dir.appendingPathComponent("model.safetensors")),
             "preprocessing": String(data: try JSONEncoder().encode(pipeline), encoding: .utf8) ?? "{}",
         ]
         if let name = config["name"] as? String { metadata["checkpoint"] = name }

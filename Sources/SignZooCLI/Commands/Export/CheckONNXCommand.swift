@@ -102,7 +102,7 @@ struct CheckONNXCommand: ParsableCommand {
         let opset = (info["opset"] as? [String: Any])?["ai.onnx"] as? Int ?? 0
         let json: [String: Any] = [
             "model": modelURL.lastPathComponent, "role": role, "head": metadata["head"] ?? "none",
-            "opset": opset, "sha256": try SHA256Digest.hex(file: modelURL),
+            "opset": opset, "sha256": try SHA256.hex(file: modelURL),
             "onnxruntime_version": ortVersion, "onnx_version": onnxVersion,
             "max_abs_diff": maxDiff, "atol": 1e-4, "rtol": 1e-3, "ok": ok,
             "checkpoint_sha256": source.metadata["checkpoint_sha256"] ?? "", "zoo_id": metadata["zoo_id"] ?? NSNull(),

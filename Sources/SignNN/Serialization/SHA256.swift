@@ -1,6 +1,7 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4), incremental, for verifying zoo blobs while they stream in.
+/// SHA-256 (FIPS 180-4), incremental: zoo blobs are verified while they stream in, checkpoints and
+/// ONNX exports are identified by it (no CryptoKit on Linux).
 ///
 /// Written here rather than adding swift-crypto: it is one small file, keeps the package free of a
 /// network-fetched dependency (builds stay offline), and the zoo only needs the digest of files of a
@@ -60,6 +61,17 @@ public struct SHA256: Sendable {
     public static func hex(_ data: Data) -> String {
         var h = SHA256()
         h.update(data)
+        return h.hexDigest()
+    }
+
+    /// The hex digest of the file at `url`, read in 1 MiB pieces.
+    public static func hex(file url: URL) throws -> String {
+        guard let handle = FileHandle(forReadingAtPath: url.path) else {
+            throw CheckpointError(file: url.path, reason: "cannot open the file to hash it")
+        }
+        defer { try? handle.close() }
+        var h = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { h.update(chunk) }
         return h.hexDigest()
     }
 

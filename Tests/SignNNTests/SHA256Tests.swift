@@ -1,6 +1,6 @@
 import Foundation
+import SignNN
 import SignTestSupport
-import SignZoo
 import Testing
 
 @Suite struct SHA256Tests {
