@@ -11,7 +11,7 @@
 //     Runs: a full epoch of each corpus (decode only), then Uni-Sign normalization (SignPose
 //     Preprocessing.normalize) on the first `normalizedClips` clips of an epoch of each.
 // (b) `.pose` reading: SignPose PoseFormat.read vs Python pose-format `Pose.read(open(f, "rb").read())` on the
-//     same files (Tests/Fixtures/pose, and /work/shared/data/unlabelled when present), same run, MB/s and ratio.
+//     same files (Tests/Fixtures/pose, and ../shared/data/unlabelled when present), same run, MB/s and ratio.
 //
 // Environment: SIGNZOO_BENCH_DIR (scratch folder, default $TMPDIR/signzoo-stream-bench; removed at the end
 // unless SIGNZOO_BENCH_KEEP=1, and reused when it already holds the corpora), SIGNZOO_BENCH_NORMALIZED
@@ -178,8 +178,10 @@ private func runPoseReadBench() throws {
         return (e.allObjects as? [String] ?? []).filter { $0.hasSuffix(".pose") }.sorted().map { dir + "/" + $0 }
     }
     sets.append(("Tests/Fixtures/pose", poseFiles(repo + "/Tests/Fixtures/pose")))
-    let unlabelled = poseFiles("/work/shared/data/unlabelled")
-    if !unlabelled.isEmpty { sets.append(("/work/shared/data/unlabelled", unlabelled)) }
+    // The shared data beside the repository ($SIGNZOO_SHARED, else ../shared), when present.
+    let shared = ProcessInfo.processInfo.environment["SIGNZOO_SHARED"] ?? (repo as NSString).deletingLastPathComponent + "/shared"
+    let unlabelled = poseFiles(shared + "/data/unlabelled")
+    if !unlabelled.isEmpty { sets.append(("../shared/data/unlabelled", unlabelled)) }
     print("set                              files  MB      Swift MB/s  Python MB/s  Swift/Python")
     for (name, files) in sets where !files.isEmpty {
         let bytes = files.reduce(0) { $0 + ((try? FileManager.default.attributesOfItem(atPath: $1)[.size] as? Int) ?? 0) }
