@@ -69,7 +69,7 @@ public struct CTCHeadConfig: Sendable, Equatable {
             guard [1, 2, 4].contains(n) else { throw RecipeError(path: v.path, message: "expected 1, 2 or 4, got \(n)") }
             downsample = n
         }
-        dim = try Self.int(node, "dim", default: 256, in: 1...1_000_000)
+        dim = try node.int("dim", default: 256, in: 1...1_000_000)
         if let v = try node.optional("model") {
             let name = try v.string
             guard let m = CTCSequenceModel(rawValue: name) else {
@@ -77,15 +77,15 @@ public struct CTCHeadConfig: Sendable, Equatable {
             }
             model = m
         }
-        layers = try Self.int(node, "layers", default: 2, in: 0...1000)
-        heads = try Self.int(node, "heads", default: 4, in: 1...1_000_000)
+        layers = try node.int("layers", default: 2, in: 0...1000)
+        heads = try node.int("heads", default: 4, in: 1...1_000_000)
         if model == .transformer && layers > 0 && dim % heads != 0 {
             let path = try node.optional("heads")?.path ?? RecipeValue.joinPath(node.path, "heads")
             throw RecipeError(path: path, message: "expected a divisor of dim \(dim), got \(heads)")
         }
-        ffDim = try Self.int(node, "ffDim", default: 4 * dim, in: 1...10_000_000)
+        ffDim = try node.int("ffDim", default: 4 * dim, in: 1...10_000_000)
         dropout = try node.number("dropout", default: 0.1, in: 0...0.9)
-        beam = try Self.int(node, "beam", default: 1, in: 1...10_000)
+        beam = try node.int("beam", default: 1, in: 1...10_000)
         insertionBonus = try node.number("insertionBonus", default: 0, in: -1e6...1e6)
         zeroInfinity = try node.bool("zeroInfinity", default: true)
         if let v = try node.optional("lossReduction") {
@@ -112,15 +112,6 @@ public struct CTCHeadConfig: Sendable, Equatable {
         guard insertionBonus.isFinite else { throw fail("insertionBonus", "expected a finite number, got \(insertionBonus)") }
     }
 
-    /// An integer field that must lie in `range`.
-    static func int(_ node: RecipeValue, _ key: String, default d: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let v = try node.optional(key) else { return d }
-        let n = try v.int
-        guard range.contains(n) else {
-            throw RecipeError(path: v.path, message: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(n)")
-        }
-        return n
-    }
 }
 
 extension RecipeValue {

@@ -77,37 +77,28 @@ public struct MaskedPoseConfig: Sendable {
             }
             strategyWeights = weights
         }
-        minClipLength = try Self.int(node, "minClipLength", default: 2, in: 2...4096)
-        maxClipLength = try Self.int(node, "maxClipLength", default: 8, in: minClipLength...4096)
+        minClipLength = try node.int("minClipLength", default: 2, in: 2...4096)
+        maxClipLength = try node.int("maxClipLength", default: 8, in: minClipLength...4096)
         partProbability = try node.number("partProbability", default: 0.5, in: 0...1)
-        jointsPerFrame = try Self.int(node, "jointsPerFrame", default: 5, in: 1...100_000)
+        jointsPerFrame = try node.int("jointsPerFrame", default: 5, in: 1...100_000)
         layoutName = try node.string("layout", default: "mslu-79")
         if let l = try node.optional("layout") {
             do { _ = try PoseLayouts.named(layoutName) } catch {
                 throw RecipeError(path: l.path, message: "unknown layout \"\(layoutName)\"; registered: \(PoseLayouts.names.joined(separator: ", "))")
             }
         }
-        decoderDim = try Self.int(node, "decoderDim", default: 256, in: 1...1_000_000)
-        decoderLayers = try Self.int(node, "decoderLayers", default: 2, in: 0...1000)
-        decoderHeads = try Self.int(node, "decoderHeads", default: 8, in: 1...1_000_000)
+        decoderDim = try node.int("decoderDim", default: 256, in: 1...1_000_000)
+        decoderLayers = try node.int("decoderLayers", default: 2, in: 0...1000)
+        decoderHeads = try node.int("decoderHeads", default: 8, in: 1...1_000_000)
         if decoderDim % decoderHeads != 0 {
             throw RecipeError(path: recipePath(node.path, "decoderHeads"),
                               message: "expected a divisor of decoderDim \(decoderDim), got \(decoderHeads)")
         }
-        decoderFFDim = try Self.int(node, "decoderFFDim", default: 1024, in: 1...10_000_000)
+        decoderFFDim = try node.int("decoderFFDim", default: 1024, in: 1...10_000_000)
         dropout = try node.number("dropout", default: 0.1, in: 0...0.9)
         visibleContext = try node.bool("visibleContext", default: true)
     }
 
-    /// An integer field that must lie in `range`.
-    static func int(_ node: RecipeValue, _ key: String, default d: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let v = try node.optional(key) else { return d }
-        let n = try v.int
-        guard range.contains(n) else {
-            throw RecipeError(path: v.path, message: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(n)")
-        }
-        return n
-    }
 }
 
 /// `path.key` (or `key` at the root), as RecipeValue builds paths.

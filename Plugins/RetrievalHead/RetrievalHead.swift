@@ -16,7 +16,7 @@ import SignTextContrastive
 /// Batch metrics: `retrieval.r1_v2t`, `retrieval.r1_t2v` (in-batch recall@1, duplicates excluded), `retrieval.tau`.
 /// `predict` returns the pose embedding v of each clip (k is not used). Text features carry no
 /// gradient (they are detached); the text projection is trained.
-public final class RetrievalHead: Module, TaskHead {
+public final class RetrievalHead: Module, TaskHead, ClampedLogitScale {
     /// Present only with `pooling: "attention"`.
     public let pooling: AttentionPooling?
     public let poseProjection: Linear
@@ -46,16 +46,8 @@ public final class RetrievalHead: Module, TaskHead {
         super.init()
     }
 
-    /// The largest logit scale, log(1/τ_min).
-    public var maxLogitScale: Float { Float(Foundation.log(1 / config.minTemperature)) }
-
-    /// exp(min(logit_scale, log(1/τ_min))) = 1/τ: tracks the parameter's gradient unless clamped.
-    public func scale() -> Tensor {
-        logitScale.item > maxLogitScale ? Tensor(maxLogitScale).exp() : logitScale.exp()
-    }
-
-    /// The effective temperature τ = 1 / scale.
-    public var temperature: Float { 1 / Foundation.exp(Swift.min(logitScale.item, maxLogitScale)) }
+    /// τ_min of the clamped learnable temperature (`ClampedLogitScale`).
+    public var minTemperature: Double { config.minTemperature }
 
     /// L2-normalized pose embeddings [B, E] of encoded clips.
     public func poseEmbedding(_ encoded: EncoderOutput) throws -> Tensor {

@@ -23,7 +23,7 @@ import SignTensor
 /// Terms: `contrastive.infonce`. Metrics: `contrastive.r1_pose_to_text`, `contrastive.r1_text_to_pose`
 /// (in-batch recall@1, duplicates excluded), `contrastive.tau` (the effective τ), `contrastive.pairs`
 /// (captioned clips in the batch).
-public final class SignTextContrastive: Module, PretextTask, SignTextScoring {
+public final class SignTextContrastive: Module, PretextTask, SignTextScoring, ClampedLogitScale {
     public let poseProjection: Linear
     public let poseNorm: LayerNorm?
     public let textProjection: Linear
@@ -48,16 +48,8 @@ public final class SignTextContrastive: Module, PretextTask, SignTextScoring {
         super.init()
     }
 
-    /// The largest logit scale, log(1/τ_min).
-    public var maxLogitScale: Float { Float(Foundation.log(1 / config.minTemperature)) }
-
-    /// exp(min(logit_scale, log(1/τ_min))) = 1/τ: tracks the parameter's gradient unless clamped.
-    public func scale() -> Tensor {
-        logitScale.item > maxLogitScale ? Tensor(maxLogitScale).exp() : logitScale.exp()
-    }
-
-    /// The effective temperature τ = 1 / scale.
-    public var temperature: Float { 1 / Foundation.exp(Swift.min(logitScale.item, maxLogitScale)) }
+    /// τ_min of the clamped learnable temperature (`ClampedLogitScale`).
+    public var minTemperature: Double { config.minTemperature }
 
     /// Projects and L2-normalizes pose tokens [B, T′, D] (or pooled features [B, D]).
     public func embedPose(_ x: Tensor) throws -> Tensor {

@@ -82,18 +82,18 @@ public struct TranslationConfig: Sendable {
             language = s
         }
         lowercase = try node.bool("lowercase", default: false)
-        minFrequency = try Self.int(node, "minFrequency", default: 1, in: 1...1_000_000_000)
-        maxVocabulary = try Self.int(node, "maxVocabulary", default: 0, in: 0...100_000_000)
+        minFrequency = try node.int("minFrequency", default: 1, in: 1...1_000_000_000)
+        maxVocabulary = try node.int("maxVocabulary", default: 0, in: 0...100_000_000)
         if maxVocabulary != 0 && maxVocabulary <= TextVocabulary.specials.count {
             throw RecipeError(path: Self.path(node.path, "maxVocabulary"), message: "expected 0 (no limit) or more than \(TextVocabulary.specials.count), got \(maxVocabulary)")
         }
-        dModel = try Self.int(node, "dModel", default: 256, in: 1...1_000_000)
-        layers = try Self.int(node, "layers", default: 3, in: 1...1000)
-        heads = try Self.int(node, "heads", default: 4, in: 1...1_000_000)
+        dModel = try node.int("dModel", default: 256, in: 1...1_000_000)
+        layers = try node.int("layers", default: 3, in: 1...1000)
+        heads = try node.int("heads", default: 4, in: 1...1_000_000)
         if dModel % heads != 0 {
             throw RecipeError(path: Self.path(node.path, "heads"), message: "expected a divisor of dModel \(dModel), got \(heads)")
         }
-        ffDim = try Self.int(node, "ffDim", default: 1024, in: 1...10_000_000)
+        ffDim = try node.int("ffDim", default: 1024, in: 1...10_000_000)
         dropout = try node.number("dropout", default: 0.1, in: 0...0.9)
         if let a = try node.optional("activation") {
             guard let v = Activation(rawValue: try a.string) else {
@@ -101,8 +101,8 @@ public struct TranslationConfig: Sendable {
             }
             activation = v
         }
-        maxLength = try Self.int(node, "maxLength", default: 50, in: 2...100_000)
-        maxDecodeLength = try Self.int(node, "maxDecodeLength", default: 100, in: 1...100_000)
+        maxLength = try node.int("maxLength", default: 50, in: 2...100_000)
+        maxDecodeLength = try node.int("maxDecodeLength", default: 100, in: 1...100_000)
         labelSmoothing = try node.number("labelSmoothing", default: 0.2, in: 0...0.99)
         tieEmbeddings = try node.bool("tieEmbeddings", default: true)
         if let d = try node.optional("decoding") {
@@ -111,7 +111,7 @@ public struct TranslationConfig: Sendable {
             }
             decoding = v
         }
-        beamWidth = try Self.int(node, "beamWidth", default: 4, in: 1...1000)
+        beamWidth = try node.int("beamWidth", default: 4, in: 1...1000)
         lengthPenalty = try node.number("lengthPenalty", default: 1.0, in: 0...100)
         if let b = try node.optional("bleuTokenizer") {
             let s = try b.string
@@ -123,16 +123,6 @@ public struct TranslationConfig: Sendable {
             }
         }
         rougeBeta = try node.number("rougeBeta", default: 1.2, in: 1e-6...1e6)
-    }
-
-    /// An integer field that must lie in `range`.
-    static func int(_ node: RecipeValue, _ key: String, default d: Int, in range: ClosedRange<Int>) throws -> Int {
-        guard let v = try node.optional(key) else { return d }
-        let n = try v.int
-        guard range.contains(n) else {
-            throw RecipeError(path: v.path, message: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(n)")
-        }
-        return n
     }
 
     static func path(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }

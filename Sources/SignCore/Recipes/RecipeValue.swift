@@ -147,6 +147,16 @@ extension RecipeValue {
         return n
     }
 
+    /// An integer member that must lie in `range`.
+    public func int(_ key: String, default d: Int, in range: ClosedRange<Int>) throws -> Int {
+        guard let v = try optional(key) else { return d }
+        let n = try v.int
+        guard range.contains(n) else {
+            throw RecipeError(path: v.path, message: "expected an integer in \(range.lowerBound)…\(range.upperBound), got \(n)")
+        }
+        return n
+    }
+
     /// A string member naming one case of `E` (its raw value); errors list the allowed values.
     public func choice<E: RawRepresentable & CaseIterable>(_ key: String, default d: E) throws -> E where E.RawValue == String {
         guard let v = try optional(key) else { return d }
